@@ -1,0 +1,45 @@
+# Every target sets up .venv on first use, so `make serve` and `make test` work on a fresh machine.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: site serve test test-fast lint bench golden browser-deps clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+site: $(STAMP)
+	$(BIN)/python build.py build
+
+serve: $(STAMP)
+	$(BIN)/python build.py serve
+
+# Browser tests need Debian's Chromium and axe-core from npm; both are installed here, never downloaded otherwise.
+browser-deps:
+	@[ -x $(CHROMIUM) ] || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+	@[ -f node_modules/axe-core/axe.min.js ] || npm install --no-audit --no-fund --silent
+
+lint: $(STAMP)
+	$(BIN)/ruff check broadsheet tests bench build.py
+	$(BIN)/mypy
+
+test: $(STAMP) browser-deps lint
+	$(BIN)/python -m pytest -q
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not browser"
+
+golden: $(STAMP)
+	$(BIN)/python -m tests.golden --regenerate
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf site .broadsheet-cache
