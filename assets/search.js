@@ -1,0 +1,35 @@
+// The search page: loads Pagefind's UI from the bundle beside this site, wherever the site is hosted.
+// Paths come from this page's own address, so the site works at / and under any sub-path.
+(function () {
+  "use strict";
+  var bundle = new URL("../pagefind/", location.href).pathname;
+  var base = new URL("../", location.href).pathname;
+  var css = document.createElement("link");
+  css.rel = "stylesheet";
+  css.href = bundle + "pagefind-ui.css";
+  document.head.appendChild(css);
+  var script = document.createElement("script");
+  script.src = bundle + "pagefind-ui.js";
+  script.onload = function () {
+    var query = new URLSearchParams(location.search).get("q") || "";
+    var ui = new window.PagefindUI({
+      element: "#search",
+      bundlePath: bundle,
+      baseUrl: base,
+      showSubResults: true,
+      showImages: false,
+      showEmptyFilters: false,
+      openFilters: ["topic", "kind", "year"],
+      highlightParam: "highlight",
+      autofocus: !query,
+      translations: { placeholder: "Search the digest" }
+    });
+    var header = document.getElementById("site-q");
+    if (header) header.value = query;
+    if (query) ui.triggerSearch(query);
+  };
+  script.onerror = function () {
+    document.getElementById("search").textContent = "The search index is missing: build the site with search enabled.";
+  };
+  document.head.appendChild(script);
+})();

@@ -1,0 +1,144 @@
+"""The build, top to bottom: read -> collect -> plan -> render what changed -> stage -> index -> swap."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from . import cache as cache_store
+from . import search
+from .cache import Cache
+from .collect import collect
+from .errors import BuildError
+from .model import Digest
+from .read import read_content
+from .render import PageSpec, Renderer, plan, template_digests
+from .write import build_lock, link_tree, stage, staging_dir, swap
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    content: Path = Path("content")
+    out: Path = Path("site")
+    templates: Path = PROJECT / "templates"
+    assets: Path = PROJECT / "assets"
+    base_url: str = ""
+    drafts: bool = False
+    search: bool = True
+    use_cache: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    pages: int
+    entries: int
+    rendered: int  # pages whose inputs changed and were rendered again
+    written: int  # files whose bytes changed
+    indexed: bool  # whether Pagefind ran
+    seconds: float
+    warnings: tuple[str, ...] = ()
+    digest: Digest | None = field(default=None, repr=False)
+
+    def summary(self) -> str:
+        search = "search indexed" if self.indexed else "search unchanged"
+        return (f"built {self.pages} pages from {self.entries} entries in {self.seconds:.2f} s "
+                f"({self.rendered} rendered, {self.written} files written, {search})")
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """The difference between the previous output and the new one, ready to be written."""
+
+    cache: Cache  # describes the new output
+    changed: dict[str, bytes]  # files whose bytes differ from the previous output
+    removed: tuple[str, ...]  # files the previous output had and the new one has not
+    reindex: bool  # whether the search index must be rebuilt
+    pages: int
+    rendered: int
+    digest: Digest
+
+
+def build(options: Options) -> Result:
+    """Build the site into options.out; on any error raise BuildError and leave options.out as it was."""
+    started = time.perf_counter()
+    check_folders(options)
+    with build_lock(options.out):
+        exists = options.out.is_dir()
+        previous = cache_store.load(options.out) if options.use_cache and exists else Cache()
+        if not exists:
+            previous = Cache(entries=previous.entries)
+        new = render_site(options, previous)
+        if new.changed or new.removed or new.reindex or not exists:
+            staged = staging_dir(options.out)
+            stage(options.out, staged, new.changed, [p for p in new.cache.outputs if p not in new.changed])
+            if new.reindex:
+                search.index_site(staged)
+            elif options.search:
+                link_tree(options.out / search.BUNDLE, staged / search.BUNDLE)
+            cache_store.forget(options.out)
+            swap(options.out, staged)
+        if options.use_cache:
+            cache_store.save(options.out, new.cache)
+        else:
+            cache_store.forget(options.out)
+    return Result(pages=new.pages, entries=len(new.digest.entries), rendered=new.rendered,
+                  written=len(new.changed), indexed=new.reindex, seconds=time.perf_counter() - started,
+                  warnings=new.digest.warnings, digest=new.digest)
+
+
+def render_site(options: Options, previous: Cache) -> Rendered:
+    """Read, collect, plan, and render the pages whose inputs changed since `previous`."""
+    content = read_content(options.content, options.drafts, known=previous.entries)
+    if options.base_url:
+        content = replace(content, site=replace(content.site, base_url=options.base_url.rstrip("/") + "/"))
+    digest = collect(content)
+    renderer = Renderer(options.templates, digest)
+    specs = plan(digest)
+    fingerprints = page_fingerprints(specs, template_digests(renderer.env))
+    todo = [s for s in specs if previous.outputs.get(s.path, ("",))[0] != fingerprints[s.path]]
+    files = {f.path: f.data for f in (renderer.render(s) for s in todo)}
+    files.update(read_assets(options.assets))
+    hashes = {path: _sha(data) for path, data in files.items()}
+    outputs = {path: previous.outputs[path] for path in fingerprints if path not in files}
+    outputs.update({path: (fingerprints.get(path, "asset"), hashes[path]) for path in files})
+    changed = {p: d for p, d in files.items() if previous.outputs.get(p, ("", ""))[1] != hashes[p]}
+    searched = _hash(*(fingerprints[s.path] for s in specs if s.indexed)) if options.search else ""
+    reindex = options.search and (searched != previous.searched or not (options.out / search.BUNDLE).is_dir())
+    cache = Cache(entries={e.digest: e for e in content.entries}, outputs=outputs, searched=searched)
+    return Rendered(cache=cache, changed=changed, removed=tuple(sorted(set(previous.outputs) - set(outputs))),
+                    reindex=reindex, pages=len(specs), rendered=len(todo), digest=digest)
+
+
+def check_folders(options: Options) -> None:
+    """Refuse an output folder that would overwrite the content or the project itself."""
+    content, out = options.content.resolve(), options.out.resolve()
+    if not options.content.is_dir():
+        raise BuildError(f"content folder {options.content} not found; pass --content DIR")
+    if out == content or out.is_relative_to(content) or content.is_relative_to(out):
+        raise BuildError(f"--out {options.out} overlaps the content folder {options.content}; choose another")
+    if out in (Path.cwd().resolve(), PROJECT, Path("/")) or out == options.templates.resolve():
+        raise BuildError(f"--out {options.out} would replace a whole project folder; choose e.g. site/")
+
+
+def page_fingerprints(specs: list[PageSpec], templates: Mapping[str, str]) -> dict[str, str]:
+    return {s.path: _hash(s.fingerprint, templates.get(s.template, "")) for s in specs}
+
+
+def read_assets(folder: Path) -> dict[str, bytes]:
+    if not folder.is_dir():
+        return {}
+    return {f"assets/{p.relative_to(folder).as_posix()}": p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.startswith(".")}
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _hash(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:20]

@@ -1,0 +1,105 @@
+"""Command line: `broadsheet build|check|serve|add` (and `python build.py ...`, the same program)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .build import Options, build
+from .errors import BuildError
+from .read import read_content
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="broadsheet", description="Build a curated digest into a static site.")
+    sub = ap.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="validate, render and index the site")
+    _content_options(b)
+    b.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
+    b.add_argument("--base-url", default="", help="absolute URL the site is published at (for feeds)")
+    b.add_argument("--no-search", action="store_true", help="skip the Pagefind index")
+    b.add_argument("--no-cache", action="store_true", help="ignore and do not write the build cache")
+    c = sub.add_parser("check", help="validate the content without writing anything")
+    _content_options(c)
+    c.add_argument("--format", choices=("text", "json"), default="text")
+    s = sub.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on every save")
+    _content_options(s)
+    s.add_argument("--out", type=Path, default=Path("site"))
+    s.add_argument("--port", type=int, default=8000, help="port (0 picks a free one)")
+    s.add_argument("--no-search", action="store_true")
+    a = sub.add_parser("add", help="turn a raw text document into a draft entry")
+    a.add_argument("file", type=Path)
+    a.add_argument("--slug", default=None)
+    a.add_argument("--content", type=Path, default=Path("content"))
+    return ap
+
+
+def _content_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
+    p.add_argument("--drafts", action="store_true", help="include entries marked draft: true")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        if args.command == "build":
+            return run_build(args)
+        if args.command == "check":
+            return run_check(args)
+        if args.command == "serve":
+            from .serve import serve
+
+            return serve(args)
+        from .ingest import add
+
+        return add(args.file, args.content / "entries", args.slug, sys.stdout)
+    except KeyboardInterrupt:
+        print("interrupted; the previous site is untouched", file=sys.stderr)
+        return 130
+
+
+def run_build(args: argparse.Namespace) -> int:
+    options = Options(content=args.content, out=args.out, base_url=args.base_url, drafts=args.drafts,
+                      search=not args.no_search, use_cache=not args.no_cache)
+    try:
+        result = build(options)
+    except BuildError as exc:
+        report(exc)
+        return 1
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(result.summary())
+    return 0
+
+
+def report(exc: BuildError) -> None:
+    for error in exc.errors:
+        print(f"error: {error}", file=sys.stderr)
+    count = len(exc.errors)
+    if count > 1:
+        print(f"{count} errors; nothing was written", file=sys.stderr)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    try:
+        content = read_content(args.content, drafts=True)
+    except BuildError as exc:
+        if args.format == "json":
+            print(json.dumps({"ok": False, "errors": [e.as_dict() for e in exc.errors]}, indent=2))
+        else:
+            report(exc)
+        return 1
+    drafts = [e for e in content.entries if e.draft]
+    if args.format == "json":
+        print(json.dumps({"ok": True, "errors": [], "entries": len(content.entries),
+                          "drafts": [e.path for e in drafts], "notes": list(content.notes)}, indent=2))
+        return 0
+    for note in content.notes:
+        print(f"note: {note}")
+    for entry in drafts:
+        print(f"draft: {entry.path} awaits curation (summary, key points, topics)")
+    print(f"ok: {len(content.entries)} entries, {len(drafts)} drafts, no problems found")
+    return 0

@@ -1,0 +1,155 @@
+"""The values passed between stages: frozen dataclasses, no I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+KINDS = ("news", "interview", "speech", "commentary", "feature")
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """site.yaml: the digest's own description."""
+
+    title: str
+    tagline: str = ""
+    description: str = ""
+    language: str = "en"
+    base_url: str = ""  # absolute, ending in "/", or "" when unset (feeds are then skipped)
+    curator: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    slug: str
+    title: str
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    slug: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    role: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Organization:
+    slug: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Registry:
+    """topics.yaml, people.yaml and organizations.yaml, with a lookup from any name or alias to a slug."""
+
+    topics: Mapping[str, Topic]
+    people: Mapping[str, Person]
+    organizations: Mapping[str, Organization]
+    digest: str = ""  # hash of the three files; entries read against it are cached under it
+
+    def names(self, kind: str) -> dict[str, str]:
+        """Lower-cased slug, name and aliases -> slug, for `kind` in topics|people|organizations."""
+        table: dict[str, str] = {}
+        for slug, item in getattr(self, kind).items():
+            table[slug.lower()] = slug
+            if isinstance(item, Topic):
+                table[item.title.lower()] = slug
+            else:
+                table[item.name.lower()] = slug
+                for alias in item.aliases:
+                    table[alias.lower()] = slug
+        return table
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    publisher: str
+    title: str = ""
+    author: str = ""
+    url: str = ""
+    published: str = ""  # YYYY, YYYY-MM or YYYY-MM-DD, as precise as the document allows
+
+
+@dataclass(frozen=True, slots=True)
+class KeyPoint:
+    text: str
+    see: int  # paragraph number in the body; the page links it to #p-<see>
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    text: str
+    by: str = ""  # a person slug, or "" when unattributed
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One source document and its curation, validated and with its body rendered."""
+
+    slug: str
+    path: str  # as given to the reader, for messages
+    title: str
+    date: dt.date
+    kind: str
+    source: Source
+    summary: str
+    key_points: tuple[KeyPoint, ...]
+    quotes: tuple[Quote, ...]
+    topics: tuple[str, ...]
+    people: tuple[str, ...]
+    organizations: tuple[str, ...]
+    curator_note: str
+    draft: bool
+    body_html: str
+    paragraphs: int
+    words: int
+    digest: str  # changes whenever anything on the entry's own page changes
+    card: str  # changes whenever anything shown about the entry elsewhere changes
+
+    @property
+    def year(self) -> str:
+        return f"{self.date.year:04d}"
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A free page from pages/<slug>.md, served at /<slug>/."""
+
+    slug: str
+    path: str
+    title: str
+    description: str
+    body_html: str
+    digest: str
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """Everything the pages show: entries newest first, the registries, and the indexes between them."""
+
+    site: Site
+    registry: Registry
+    entries: tuple[Entry, ...]
+    pages: tuple[Page, ...]
+    by_topic: Mapping[str, tuple[Entry, ...]]
+    by_person: Mapping[str, tuple[Entry, ...]]
+    by_organization: Mapping[str, tuple[Entry, ...]]
+    related: Mapping[str, tuple[Entry, ...]]
+    related_topics: Mapping[str, tuple[str, ...]]
+    newer: Mapping[str, Entry]
+    older: Mapping[str, Entry]
+    warnings: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class OutputFile:
+    """One file of the site: its path relative to the output directory, and its bytes."""
+
+    path: str
+    data: bytes

@@ -1,0 +1,245 @@
+"""Digest -> page plan -> OutputFile[]: every page of the site, rendered with Jinja.
+
+The plan lists each page with its template, its context and a fingerprint of everything it shows.
+A page whose fingerprint is unchanged since the last build need not be rendered again: that is how
+rebuilds stay fast without tracking dependencies by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from jinja2 import meta
+
+from . import __version__
+from .errors import BuildError, ContentError
+from .model import Digest, Entry, OutputFile
+
+PER_PAGE = 50
+FEED_SIZE = 50
+TIMELINE_INLINE = 200  # up to this many entries, /timeline/ lists them all; past it, one page per year
+_MONTHS = ("January February March April May June July August September October November December").split()
+
+
+@dataclass(frozen=True, slots=True)
+class PageSpec:
+    """One page to render: where it goes, with which template and values, and what it depends on."""
+
+    path: str
+    template: str
+    context: Mapping[str, object]
+    fingerprint: str
+    indexed: bool = False  # entry pages are what Pagefind indexes
+
+
+def make_env(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=True,  # XML feeds escape the same five characters as HTML
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(longdate=longdate, partial_date=partial_date, iso=iso, month_name=month_name)
+    return env
+
+
+def longdate(value: dt.date) -> str:
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+
+
+def partial_date(value: str) -> str:
+    """'2020', '2020-09' or '2020-09-15' as a reader would write it."""
+    parts = [int(p) for p in value.split("-")]
+    if len(parts) == 3:
+        return longdate(dt.date(*parts))
+    return f"{_MONTHS[parts[1] - 1]} {parts[0]}" if len(parts) == 2 else str(parts[0])
+
+
+def iso(value: dt.date) -> str:
+    return f"{value.isoformat()}T00:00:00Z"
+
+
+def month_name(month: int) -> str:
+    return _MONTHS[month - 1]
+
+
+def template_digests(env: jinja2.Environment) -> dict[str, str]:
+    """Each template's hash, covering the templates it extends, includes or imports."""
+    loader = env.loader
+    assert loader is not None
+    sources = {name: loader.get_source(env, name)[0] for name in loader.list_templates()}
+    refs = {name: set(meta.find_referenced_templates(env.parse(src))) for name, src in sources.items()}
+
+    def closure(name: str, seen: set[str]) -> set[str]:
+        for ref in refs.get(name, ()):
+            if ref and ref not in seen:
+                seen.add(ref)
+                closure(ref, seen)
+        return seen
+
+    return {name: _hash(__version__, *(sources.get(n, "") for n in sorted(closure(name, {name}))))
+            for name in sources}
+
+
+def _hash(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:20]
+
+
+def root_of(path: str) -> str:
+    """The relative prefix from the page at `path` back to the site's root ("" at the root)."""
+    return "../" * path.count("/")
+
+
+def plan(digest: Digest) -> list[PageSpec]:
+    """Every page of the page map, in a stable order."""
+    site_fp = _hash(repr(digest.site), digest.registry.digest,
+                    repr([(p.slug, p.title) for p in digest.pages]))
+    specs: list[PageSpec] = []
+
+    def add(path: str, template: str, inputs: Iterable[str], indexed: bool = False, **context: object) -> None:
+        specs.append(PageSpec(path, template, context, _hash(site_fp, template, path, *inputs), indexed))
+
+    cards = _cards
+    for n, chunk, pages in _paginate(digest.entries):
+        add(_page_path("", n), "home.html", [cards(chunk), f"{n}/{pages}"], entries=chunk,
+            pagination=_pagination(n, pages))
+    for entry in digest.entries:
+        neighbours = [digest.newer.get(entry.slug), digest.older.get(entry.slug)]
+        related = digest.related[entry.slug]
+        add(f"entries/{entry.slug}/index.html", "entry.html",
+            [entry.digest, cards(related), cards(e for e in neighbours if e)], indexed=True,
+            entry=entry, related=related, newer=neighbours[0], older=neighbours[1])
+    add("topics/index.html", "topics.html",
+        [repr(sorted((t, len(es)) for t, es in digest.by_topic.items()))], counts=_counts(digest.by_topic))
+    for slug in digest.registry.topics:
+        listed = digest.by_topic.get(slug, ())
+        for n, chunk, pages in _paginate(listed):
+            add(_page_path(f"topics/{slug}/", n), "topic.html",
+                [cards(chunk), f"{n}/{pages}", repr(digest.related_topics.get(slug))],
+                topic=digest.registry.topics[slug], entries=chunk, total=len(listed),
+                related_topics=digest.related_topics.get(slug, ()), pagination=_pagination(n, pages))
+    for kind, index, template in (("people", digest.by_person, "person.html"),
+                                  ("organizations", digest.by_organization, "organization.html")):
+        add(f"{kind}/index.html", f"{kind}.html", [repr(sorted((k, len(v)) for k, v in index.items()))],
+            counts=_counts(index))
+        for slug, item in getattr(digest.registry, kind).items():
+            listed = index.get(slug, ())
+            add(f"{kind}/{slug}/index.html", template, [cards(listed)], item=item, entries=listed)
+    _plan_timeline(digest, add)
+    add("search/index.html", "search.html", [])
+    add("404.html", "404.html", [])
+    for page in digest.pages:
+        add(f"{page.slug}/index.html", "page.html", [page.digest], page=page)
+    if digest.site.base_url:
+        latest = digest.entries[:FEED_SIZE]
+        add("feed.xml", "feed.xml", [cards(latest)], entries=latest, topic=None)
+        for slug, listed in digest.by_topic.items():
+            add(f"topics/{slug}/feed.xml", "feed.xml", [cards(listed[:FEED_SIZE])],
+                entries=listed[:FEED_SIZE], topic=digest.registry.topics[slug])
+        add("sitemap.xml", "sitemap.xml", [cards(digest.entries)], entries=digest.entries)
+    add("robots.txt", "robots.txt", [])
+    return specs
+
+
+def _plan_timeline(digest: Digest, add: _Adder) -> None:
+    years: dict[int, list[Entry]] = {}
+    for entry in digest.entries:
+        years.setdefault(entry.date.year, []).append(entry)
+    inline = len(digest.entries) <= TIMELINE_INLINE
+    overview = [(y, _by_month(es)) for y, es in years.items()]
+    add("timeline/index.html", "timeline.html",
+        [_cards(digest.entries) if inline else repr([(y, len(es)) for y, es in years.items()])],
+        years=overview, inline=inline, year=None)
+    for year, listed in years.items():
+        add(f"timeline/{year}/index.html", "timeline.html", [_cards(listed)],
+            years=[(year, _by_month(listed))], inline=True, year=year)
+
+
+class _Adder:
+    def __call__(self, path: str, template: str, inputs: Iterable[str], indexed: bool = False,
+                 **context: object) -> None: ...
+
+
+def _by_month(entries: Sequence[Entry]) -> list[tuple[int, list[Entry]]]:
+    months: dict[int, list[Entry]] = {}
+    for entry in entries:
+        months.setdefault(entry.date.month, []).append(entry)
+    return list(months.items())
+
+
+def _cards(entries: Iterable[Entry]) -> str:
+    return ",".join(e.card for e in entries)
+
+
+def _counts(index: Mapping[str, Sequence[Entry]]) -> dict[str, int]:
+    return {slug: len(entries) for slug, entries in index.items()}
+
+
+def _paginate(entries: Sequence[Entry]) -> list[tuple[int, Sequence[Entry], int]]:
+    pages = max(1, -(-len(entries) // PER_PAGE))
+    return [(n, entries[(n - 1) * PER_PAGE: n * PER_PAGE], pages) for n in range(1, pages + 1)]
+
+
+def _page_path(base: str, n: int) -> str:
+    return f"{base}index.html" if n == 1 else f"{base}page/{n}/index.html"
+
+
+def _pagination(n: int, pages: int) -> dict[str, object]:
+    """Links to the neighbouring pages, relative to page n's own folder."""
+    def href(target: int) -> str:
+        up = "" if n == 1 else "../../"
+        return f"{up}./" if target == 1 else f"{up}page/{target}/"
+    return {"page": n, "pages": pages, "newer": href(n - 1) if n > 1 else "",
+            "older": href(n + 1) if n < pages else ""}
+
+
+class Renderer:
+    """Renders PageSpecs with one Jinja environment; shared values are the same for every page."""
+
+    def __init__(self, templates: Path, digest: Digest) -> None:
+        self.env = make_env(templates)
+        self.templates = templates
+        self.shared = {"site": digest.site, "topics": digest.registry.topics, "people": digest.registry.people,
+                       "organizations": digest.registry.organizations, "pages": digest.pages,
+                       "entry_count": len(digest.entries)}
+
+    def render(self, spec: PageSpec) -> OutputFile:
+        root = root_of(spec.path)
+        try:
+            template = self.env.get_template(spec.template)
+            text = template.render(self.shared, **spec.context, root=root, home=root or "./", path=spec.path)
+        except jinja2.TemplateError as exc:
+            raise BuildError([template_error(exc, spec, self.templates)]) from None
+        return OutputFile(spec.path, text.encode("utf-8"))
+
+
+def template_error(exc: jinja2.TemplateError, spec: PageSpec, templates: Path) -> ContentError:
+    """Name the template file and line (from Jinja's rewritten traceback) and the page being rendered."""
+    name, line = spec.template, 0
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        name, line = exc.name or exc.filename or name, exc.lineno
+    elif isinstance(exc, jinja2.TemplateNotFound):
+        return ContentError(str(templates / spec.template), 0, "", f"template `{exc.name}` not found "
+                            f"while rendering {spec.path}", f"add it to {templates}/")
+    else:
+        tb = exc.__traceback__
+        while tb is not None:
+            filename = tb.tb_frame.f_code.co_filename
+            if filename.startswith(str(templates)):
+                name, line = Path(filename).name, tb.tb_lineno
+            tb = tb.tb_next
+    entry = spec.context.get("entry")
+    subject = f"entry {entry.path}" if isinstance(entry, Entry) else spec.path
+    return ContentError(str(templates / name), line, "", f"{exc.message or type(exc).__name__} "
+                        f"while rendering {subject}", "fix the template; the previous site is untouched")
+
+
+def render_all(renderer: Renderer, specs: Sequence[PageSpec]) -> list[OutputFile]:
+    return [renderer.render(spec) for spec in specs]

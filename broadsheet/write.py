@@ -1,0 +1,124 @@
+"""OutputFile[] -> files on disk, never half-written.
+
+A build stages the new site in a sibling directory (unchanged files are hard links to the current
+site, so staging costs little), indexes it there, then swaps it in. `serve` writes changed files in
+place instead, each through its own rename, because the server is reading the directory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import fcntl
+import os
+import shutil
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path, PurePosixPath
+
+from .errors import BuildError
+
+
+def safe_path(root: Path, rel: str) -> Path:
+    """`root/rel`, refusing any `rel` that could land outside `root`."""
+    parts = PurePosixPath(rel).parts
+    if not parts or PurePosixPath(rel).is_absolute() or any(p in ("..", ".", "") for p in parts) or "\\" in rel:
+        raise BuildError(f"refusing to write `{rel}`: it would land outside the output folder")
+    return root.joinpath(*parts)
+
+
+@contextlib.contextmanager
+def build_lock(out: Path) -> Iterator[None]:
+    """One build per output folder at a time; a second one is refused rather than queued."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = out.parent / f".{out.name}.lock"
+    with open(lock_path, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildError(f"another build is writing {out}; wait for it to finish") from None
+        yield
+
+
+def staging_dir(out: Path) -> Path:
+    staged = out.parent / f".{out.name}.staging"
+    if staged.exists():  # left by a killed build: never trusted, always rebuilt
+        shutil.rmtree(staged)
+    return staged
+
+
+def stage(out: Path, staged: Path, changed: Mapping[str, bytes], keep: Iterable[str]) -> None:
+    """Fill `staged` with the new site: `keep` linked from `out`, `changed` written fresh."""
+    made: set[Path] = set()
+    for rel in sorted(keep):
+        target = safe_path(staged, rel)
+        _mkdir(target.parent, made)
+        try:
+            os.link(safe_path(out, rel), target)
+        except OSError:  # another file system, or links unsupported: copy instead
+            shutil.copy2(safe_path(out, rel), target)
+    for rel, data in sorted(changed.items()):
+        target = safe_path(staged, rel)
+        _mkdir(target.parent, made)
+        target.write_bytes(data)
+
+
+def link_tree(src: Path, dst: Path) -> None:
+    """Hard-link a whole directory tree (the previous search index, when no indexed page changed)."""
+    shutil.copytree(src, dst, copy_function=_link_or_copy)
+
+
+def _link_or_copy(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def _mkdir(folder: Path, made: set[Path]) -> None:
+    if folder not in made:
+        folder.mkdir(parents=True, exist_ok=True)
+        made.add(folder)
+
+
+def swap(out: Path, staged: Path) -> None:
+    """Put `staged` where `out` was in one step, then remove the old site."""
+    if out.exists() and _exchange(staged, out):
+        shutil.rmtree(staged)
+        return
+    old = out.parent / f".{out.name}.old"
+    if old.exists():
+        shutil.rmtree(old)
+    if out.exists():
+        out.rename(old)
+    staged.rename(out)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two directories with renameat2(RENAME_EXCHANGE); False where unsupported."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return bool(result == 0)
+
+
+def write_in_place(out: Path, changed: Mapping[str, bytes], removed: Iterable[str]) -> None:
+    """Replace each changed file by rename, so a reader never sees half a file."""
+    made: set[Path] = set()
+    for rel, data in sorted(changed.items()):
+        target = safe_path(out, rel)
+        _mkdir(target.parent, made)
+        temp = target.with_name(f".{target.name}.tmp")
+        temp.write_bytes(data)
+        os.replace(temp, target)
+    for rel in removed:
+        with contextlib.suppress(FileNotFoundError):
+            safe_path(out, rel).unlink()
