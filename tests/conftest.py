@@ -1,0 +1,102 @@
+"""Shared test helpers: a minimal valid digest written into tmp_path, edited per test."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+SITE = """\
+title: Test Digest
+tagline: A digest for tests
+description: Entries written for the test suite.
+language: en
+base_url: https://digest.example.org/
+curator: Test Desk
+"""
+TOPICS = """\
+cloud:
+  title: Cloud computing
+  description: Renting computers by the hour.
+retail:
+  title: Retail
+  description: Shops, online and off.
+"""
+PEOPLE = """\
+jack-ma:
+  name: Jack Ma
+  aliases: [Ma Yun, 马云]
+  role: Founder of Alibaba
+he-gang:
+  name: He Gang
+  aliases: []
+  role: Reporter
+"""
+ORGS = """\
+alibaba:
+  name: Alibaba Group
+  aliases: [Alibaba]
+  description: A Chinese technology company.
+"""
+ENTRY = """\
+---
+title: Cloud comes to the corner shop
+date: 2020-09-15
+kind: news
+source:
+  title: Shops move online
+  publisher: Example Daily
+  url: https://example.org/story
+  published: 2020-09
+summary: >-
+  A short account, in the curator's words, of small shops renting servers instead of buying them.
+key_points:
+  - text: Shops rent rather than buy.
+    see: 2
+quotes:
+  - text: "Renting is cheaper than owning."
+    by: jack-ma
+topics: [cloud, retail]
+people: [Ma Yun]
+organizations: [alibaba]
+curator_note: Removed a footer.
+---
+The first paragraph says that shops in the city are changing how they work.
+
+The second paragraph quotes a founder. "Renting is cheaper than owning." He said it twice.
+
+The third paragraph closes the story.
+"""
+
+
+def entry(**changes: str) -> str:
+    """ENTRY with front-matter lines replaced: entry(title="title: Other") swaps the `title:` line."""
+    lines = ENTRY.split("\n")
+    for key, line in changes.items():
+        lines = [line if current.startswith(f"{key}:") else current for current in lines]
+    return "\n".join(lines)
+
+
+def make_site(root: Path, files: dict[str, str | bytes] | None = None, *, base: bool = True) -> Path:
+    """Write a content folder under `root` (the default digest plus `files`, a path -> text map) and return it."""
+    content = root / "content"
+    defaults: dict[str, str | bytes] = {
+        "site.yaml": SITE, "topics.yaml": TOPICS, "people.yaml": PEOPLE, "organizations.yaml": ORGS,
+        "entries/cloud-shop.md": ENTRY,
+    } if base else {}
+    for rel, text in {**defaults, **(files or {})}.items():
+        path = content / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text) if text.startswith("\n") else text, encoding="utf-8")
+    return content
+
+
+@pytest.fixture
+def site_factory(tmp_path: Path):  # type: ignore[no-untyped-def]
+    def factory(files: dict[str, str | bytes] | None = None, base: bool = True) -> Path:
+        return make_site(tmp_path, files, base=base)
+    return factory
