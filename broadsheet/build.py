@@ -14,6 +14,7 @@ from .cache import Cache
 from .collect import collect
 from .errors import BuildError
 from .model import Digest
+from .parallel import pmap
 from .read import read_content
 from .render import PageSpec, Renderer, plan, template_digests
 from .write import build_lock, link_tree, stage, staging_dir, swap
@@ -93,7 +94,7 @@ def build(options: Options) -> Result:
 
 def render_site(options: Options, previous: Cache) -> Rendered:
     """Read, collect, plan, and render the pages whose inputs changed since `previous`."""
-    content = read_content(options.content, options.drafts, known=previous.entries)
+    content = read_content(options.content, options.drafts, mapper=pmap, known=previous.entries)
     if options.base_url:
         content = replace(content, site=replace(content.site, base_url=options.base_url.rstrip("/") + "/"))
     digest = collect(content)
@@ -101,7 +102,7 @@ def render_site(options: Options, previous: Cache) -> Rendered:
     specs = plan(digest)
     fingerprints = page_fingerprints(specs, template_digests(renderer.env))
     todo = [s for s in specs if previous.outputs.get(s.path, ("",))[0] != fingerprints[s.path]]
-    files = {f.path: f.data for f in (renderer.render(s) for s in todo)}
+    files = {f.path: f.data for f in pmap(renderer.render, todo)}
     files.update(read_assets(options.assets))
     hashes = {path: _sha(data) for path, data in files.items()}
     outputs = {path: previous.outputs[path] for path in fingerprints if path not in files}

@@ -398,11 +398,11 @@ def copied_run(summary: str, body: str) -> str:
     words = _WORD.findall(summary.lower())
     if len(words) < COPY_RUN:
         return ""
-    body_words = _WORD.findall(body.lower())
-    shingles = {" ".join(body_words[i: i + COPY_RUN]) for i in range(len(body_words) - COPY_RUN + 1)}
+    # One substring search per run of the summary: far cheaper than indexing every run of the body.
+    haystack = f" {' '.join(_WORD.findall(body.lower()))} "
     for i in range(len(words) - COPY_RUN + 1):
         run = " ".join(words[i: i + COPY_RUN])
-        if run in shingles:
+        if f" {run} " in haystack:
             return run
     return ""
 

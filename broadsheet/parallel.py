@@ -1,0 +1,46 @@
+"""Spread CPU-bound work (parsing entries, rendering pages) over the machine's cores.
+
+Workers are forked, so they inherit the job (a renderer holding the whole digest, or an entry
+reader) instead of receiving it pickled: only item indexes go out and results come back. Small jobs
+run in this process, where forking would cost more than it saves.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+MIN_ITEMS = 400  # below this, one process is faster than starting workers
+_JOB: tuple[Callable[[object], object], Sequence[object]] | None = None
+
+
+def workers() -> int:
+    return max(1, min(len(os.sched_getaffinity(0)), int(os.environ.get("BROADSHEET_WORKERS", "8"))))
+
+
+def pmap(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
+    """[fn(item) for item in items], in order, using every core when the list is long."""
+    count = workers()
+    if count == 1 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
+        return [fn(item) for item in items]
+    global _JOB
+    _JOB = (fn, items)  # type: ignore[assignment]  # read-only in the forked children
+    try:
+        chunk = -(-len(items) // (count * 4))
+        ranges = [(start, min(start + chunk, len(items))) for start in range(0, len(items), chunk)]
+        with multiprocessing.get_context("fork").Pool(count) as pool:
+            parts = pool.map(_run_range, ranges, chunksize=1)
+    finally:
+        _JOB = None
+    return [result for part in parts for result in part]  # type: ignore[misc]
+
+
+def _run_range(bounds: tuple[int, int]) -> list[object]:
+    assert _JOB is not None
+    fn, items = _JOB
+    return [fn(items[i]) for i in range(*bounds)]
