@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import jinja2
 from jinja2 import meta
@@ -23,7 +24,8 @@ from .model import Digest, Entry, OutputFile
 PER_PAGE = 50
 FEED_SIZE = 50
 TIMELINE_INLINE = 200  # up to this many entries, /timeline/ lists them all; past it, one page per year
-_MONTHS = ("January February March April May June July August September October November December").split()
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +164,7 @@ def _plan_timeline(digest: Digest, add: _Adder) -> None:
             years=[(year, _by_month(listed))], inline=True, year=year)
 
 
-class _Adder:
+class _Adder(Protocol):
     def __call__(self, path: str, template: str, inputs: Iterable[str], indexed: bool = False,
                  **context: object) -> None: ...
 

@@ -85,7 +85,7 @@ def test_feeds_are_valid_atom_with_absolute_links(tmp_path: Path) -> None:
     links = [e.find(f"{ATOM}link").get("href") for e in feed.iter(f"{ATOM}entry")]  # type: ignore[union-attr]
     assert links == ["https://digest.example.org/entries/other/", "https://digest.example.org/entries/cloud-shop/"]
     topic = ET.parse(out / "topics/cloud/feed.xml").getroot()
-    assert [t.text for t in topic.iter(f"{ATOM}title")][0] == "Test Digest: Cloud computing"
+    assert next(t.text for t in topic.iter(f"{ATOM}title")) == "Test Digest: Cloud computing"
     sitemap = ET.parse(out / "sitemap.xml").getroot()
     assert any(loc.text == "https://digest.example.org/entries/other/" for loc in sitemap.iter())
 
