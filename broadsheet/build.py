@@ -83,7 +83,7 @@ def build(options: Options) -> Result:
                 link_tree(options.out / search.BUNDLE, staged / search.BUNDLE)
             cache_store.forget(options.out)
             swap(options.out, staged)
-        if options.use_cache:
+        if options.use_cache and (new.cache != previous or not exists):
             cache_store.save(options.out, new.cache)
         else:
             cache_store.forget(options.out)
@@ -97,7 +97,7 @@ def render_site(options: Options, previous: Cache) -> Rendered:
     content = read_content(options.content, options.drafts, mapper=pmap, known=previous.entries)
     if options.base_url:
         content = replace(content, site=replace(content.site, base_url=options.base_url.rstrip("/") + "/"))
-    digest = collect(content)
+    digest = collect(content, previous.related)
     renderer = Renderer(options.templates, digest)
     specs = plan(digest)
     fingerprints = page_fingerprints(specs, template_digests(renderer.env))
@@ -110,7 +110,9 @@ def render_site(options: Options, previous: Cache) -> Rendered:
     changed = {p: d for p, d in files.items() if previous.outputs.get(p, ("", ""))[1] != hashes[p]}
     searched = _hash(*(fingerprints[s.path] for s in specs if s.indexed)) if options.search else ""
     reindex = options.search and (searched != previous.searched or not (options.out / search.BUNDLE).is_dir())
-    cache = Cache(entries={e.digest: e for e in content.entries}, outputs=outputs, searched=searched)
+    related = (digest.shape, {slug: tuple(e.slug for e in rel) for slug, rel in digest.related.items()})
+    cache = Cache(entries={e.digest: e for e in content.entries}, outputs=outputs, searched=searched,
+                  related=related)
     return Rendered(cache=cache, changed=changed, removed=tuple(sorted(set(previous.outputs) - set(outputs))),
                     reindex=reindex, pages=len(specs), rendered=len(todo), digest=digest)
 

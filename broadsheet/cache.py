@@ -14,7 +14,7 @@ import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
+from . import ENGINE
 from .model import Entry
 
 FORMAT = 1
@@ -25,6 +25,7 @@ class Cache:
     entries: dict[str, Entry] = field(default_factory=dict)  # Entry.digest -> Entry
     outputs: dict[str, tuple[str, str]] = field(default_factory=dict)  # path -> (fingerprint, sha256)
     searched: str = ""  # hash of the indexed pages' fingerprints the search index was built from
+    related: tuple[str, dict[str, tuple[str, ...]]] = ("", {})  # Digest.shape -> related slugs
 
 
 def cache_path(out: Path) -> Path:
@@ -42,7 +43,7 @@ def load(out: Path) -> Cache:
     try:
         with open(path, "rb") as handle:
             stamp, site_id, cache = pickle.load(handle)
-        if stamp == (FORMAT, __version__) and site_id == _site_id(out) and isinstance(cache, Cache):
+        if stamp == (FORMAT, ENGINE) and site_id == _site_id(out) and isinstance(cache, Cache):
             return cache
     except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
         pass
@@ -59,5 +60,5 @@ def save(out: Path, cache: Cache) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_suffix(".tmp")
     with open(temp, "wb") as handle:
-        pickle.dump(((FORMAT, __version__), _site_id(out), cache), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(((FORMAT, ENGINE), _site_id(out), cache), handle, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(temp, path)

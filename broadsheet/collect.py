@@ -3,9 +3,10 @@ organisation; related entries; neighbours). Pure: no I/O."""
 
 from __future__ import annotations
 
+import hashlib
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from .model import Digest, Entry
 from .read import Content
@@ -18,8 +19,18 @@ WINDOW = 12
 WEIGHTS = {"people": 3, "organizations": 2, "topics": 1}
 
 
-def collect(content: Content) -> Digest:
+RelatedMemo = tuple[str, Mapping[str, tuple[str, ...]]]  # (shape, slug -> related slugs)
+
+
+def collect(content: Content, memo: RelatedMemo | None = None) -> Digest:
+    """Index the content; `memo` is the previous build's related entries, reused if the shape is the same."""
     entries = tuple(sorted(content.entries, key=lambda e: (-e.date.toordinal(), e.slug)))
+    shape = shape_of(entries)
+    if memo is not None and memo[0] == shape:
+        by_slug = {e.slug: e for e in entries}
+        related = {slug: tuple(by_slug[r] for r in rel) for slug, rel in memo[1].items()}
+    else:
+        related = related_entries(entries)
     by_topic = _index(entries, "topics")
     by_person = _index(entries, "people")
     by_org = _index(entries, "organizations")
@@ -30,12 +41,20 @@ def collect(content: Content) -> Digest:
     return Digest(
         site=content.site, registry=content.registry, entries=entries, pages=content.pages,
         by_topic=by_topic, by_person=by_person, by_organization=by_org,
-        related=related_entries(entries),
+        related=related,
         related_topics=related_topics(entries, list(content.registry.topics)),
         newer={e.slug: entries[i - 1] for i, e in enumerate(entries) if i > 0},
         older={e.slug: entries[i + 1] for i, e in enumerate(entries) if i + 1 < len(entries)},
         warnings=tuple(warnings),
+        shape=shape,
     )
+
+
+def shape_of(entries: tuple[Entry, ...]) -> str:
+    """A hash of what related entries are computed from: order, topics, people, organisations."""
+    text = "\n".join(f"{e.slug}|{'|'.join(e.topics)}|{'|'.join(e.people)}|{'|'.join(e.organizations)}"
+                     for e in entries)
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
 def _index(entries: Iterable[Entry], field: str) -> dict[str, tuple[Entry, ...]]:

@@ -145,6 +145,7 @@ class Digest:
     newer: Mapping[str, Entry]
     older: Mapping[str, Entry]
     warnings: tuple[str, ...] = field(default=())
+    shape: str = ""  # hash of the inputs of `related`, so a rebuild can reuse it
 
 
 @dataclass(frozen=True, slots=True)

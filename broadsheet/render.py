@@ -17,7 +17,7 @@ from typing import Protocol
 import jinja2
 from jinja2 import meta
 
-from . import __version__
+from . import ENGINE
 from .errors import BuildError, ContentError
 from .model import Digest, Entry, OutputFile
 
@@ -86,7 +86,7 @@ def template_digests(env: jinja2.Environment) -> dict[str, str]:
                 closure(ref, seen)
         return seen
 
-    return {name: _hash(__version__, *(sources.get(n, "") for n in sorted(closure(name, {name}))))
+    return {name: _hash(ENGINE, *(sources.get(n, "") for n in sorted(closure(name, {name}))))
             for name in sources}
 
 
