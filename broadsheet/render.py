@@ -77,7 +77,14 @@ def template_digests(env: jinja2.Environment) -> dict[str, str]:
     loader = env.loader
     assert loader is not None
     sources = {name: loader.get_source(env, name)[0] for name in loader.list_templates()}
-    refs = {name: set(meta.find_referenced_templates(env.parse(src))) for name, src in sources.items()}
+    refs = {}
+    for name, src in sources.items():
+        try:
+            refs[name] = set(meta.find_referenced_templates(env.parse(src, name)))
+        except jinja2.TemplateSyntaxError as exc:
+            folder = Path(loader.searchpath[0]) if isinstance(loader, jinja2.FileSystemLoader) else Path()
+            raise BuildError([ContentError(str(folder / name), exc.lineno, "", exc.message or "syntax error",
+                                           "fix the template; the previous site is untouched")]) from None
 
     def closure(name: str, seen: set[str]) -> set[str]:
         for ref in refs.get(name, ()):

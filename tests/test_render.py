@@ -1,0 +1,86 @@
+"""render: relative roots, dates, pagination links, the page plan and template error messages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from broadsheet.build import Options, build
+from broadsheet.collect import collect
+from broadsheet.errors import BuildError
+from broadsheet.read import read_content
+from broadsheet.render import PER_PAGE, _pagination, longdate, partial_date, plan, root_of
+from tests.conftest import make_site
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize(("path", "root"), [("index.html", ""), ("entries/x/index.html", "../../"),
+                                            ("topics/x/page/2/index.html", "../../../../"), ("feed.xml", "")])
+def test_root_of(path: str, root: str) -> None:
+    assert root_of(path) == root
+
+
+def test_dates_read_as_a_reader_writes_them() -> None:
+    assert longdate(dt.date(2020, 9, 5)) == "5 September 2020"
+    assert partial_date("2020") == "2020"
+    assert partial_date("2020-09") == "September 2020"
+    assert partial_date("2020-09-15") == "15 September 2020"
+
+
+def test_pagination_links_are_relative_to_each_page() -> None:
+    assert _pagination(1, 3) == {"page": 1, "pages": 3, "newer": "", "older": "page/2/"}
+    assert _pagination(2, 3) == {"page": 2, "pages": 3, "newer": "../.././", "older": "../../page/3/"}
+    assert _pagination(3, 3)["older"] == ""
+
+
+def test_plan_covers_the_page_map_once(tmp_path: Path) -> None:
+    digest = collect(read_content(make_site(tmp_path)))
+    paths = [spec.path for spec in plan(digest)]
+    assert len(paths) == len(set(paths))
+    assert [s.path for s in plan(digest) if s.indexed] == ["entries/cloud-shop/index.html"]
+    assert PER_PAGE == 50
+
+
+def test_fingerprints_change_only_with_what_a_page_shows(tmp_path: Path) -> None:
+    content = make_site(tmp_path)
+    before = {s.path: s.fingerprint for s in plan(collect(read_content(content)))}
+    entry = content / "entries/cloud-shop.md"
+    entry.write_text(entry.read_text().replace("The third paragraph", "The last paragraph"), encoding="utf-8")
+    after = {s.path: s.fingerprint for s in plan(collect(read_content(content)))}
+    changed = sorted(p for p in before if before[p] != after[p])
+    assert changed == ["entries/cloud-shop/index.html"]  # a body edit shows only on the entry's own page
+
+
+def broken_templates(tmp_path: Path, name: str, old: str, new: str) -> Path:
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    page = templates / name
+    text = page.read_text()
+    assert old in text
+    page.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return templates
+
+
+def test_an_undefined_variable_names_template_line_and_entry(tmp_path: Path) -> None:
+    templates = broken_templates(tmp_path, "entry.html", "{{ entry.title }}", "{{ entry.titel }}")
+    line = next(i for i, text in enumerate((templates / "entry.html").read_text().splitlines(), 1)
+                if "entry.titel" in text)
+    content = make_site(tmp_path)
+    with pytest.raises(BuildError) as caught:
+        build(Options(content=content, out=tmp_path / "site", templates=templates, search=False))
+    assert str(caught.value) == (
+        f"{templates}/entry.html:{line}: 'broadsheet.model.Entry object' has no attribute 'titel' while rendering "
+        f"entry {content}/entries/cloud-shop.md (fix the template; the previous site is untouched)")
+
+
+def test_a_template_syntax_error_names_the_file_and_line(tmp_path: Path) -> None:
+    templates = broken_templates(tmp_path, "topics.html", "{% endfor %}", "{% endfour %}")
+    with pytest.raises(BuildError) as caught:
+        build(Options(content=make_site(tmp_path), out=tmp_path / "site", templates=templates, search=False))
+    message = str(caught.value)
+    assert message.startswith(f"{templates}/topics.html:")
+    assert "Encountered unknown tag 'endfour'" in message
