@@ -16,6 +16,8 @@ class ContentError:
     hint: str = ""
 
     def __str__(self) -> str:
+        if not self.path:
+            return self.message
         where = f"{self.path}:{self.line}" if self.line else self.path
         field = f" {self.field}:" if self.field else ""
         hint = f" ({self.hint})" if self.hint else ""
