@@ -37,6 +37,7 @@ test-fast: $(STAMP)
 
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden --regenerate
+	$(BIN)/python -m tests.test_ingest --regenerate
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
