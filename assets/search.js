@@ -19,11 +19,15 @@
       showSubResults: true,
       showImages: false,
       showEmptyFilters: false,
-      openFilters: ["topic", "kind", "year"],
+      // Open filter lists push the results below the fold on a phone, so they start closed there.
+      openFilters: matchMedia("(min-width: 40rem)").matches ? ["topic", "kind", "year"] : [],
       highlightParam: "highlight",
       autofocus: !query,
       translations: { placeholder: "Search the digest" }
     });
+    // Pagefind names its box only by a title attribute, which is not a label for assistive technology.
+    var box = document.querySelector("#search .pagefind-ui__search-input");
+    if (box) box.setAttribute("aria-label", "Search the digest");
     var header = document.getElementById("site-q");
     if (header) header.value = query;
     if (query) ui.triggerSearch(query);

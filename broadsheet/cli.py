@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
+import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,6 +14,7 @@ from pathlib import Path
 from .build import Options, build
 from .errors import BuildError
 from .read import read_content
+from .write import write_error
 
 
 def parser() -> argparse.ArgumentParser:
@@ -44,6 +48,8 @@ def _content_options(p: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    # `kill` and service managers send SIGTERM: stop as tidily as for Ctrl-C (the site swap is atomic).
+    signal.signal(signal.SIGTERM, functools.partial(_interrupt, os.getpid()))
     try:
         if args.command == "build":
             return run_build(args)
@@ -61,6 +67,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def _interrupt(main_pid: int, signum: int, frame: object) -> None:
+    if os.getpid() != main_pid:  # a forked worker that its pool is stopping: just end
+        os._exit(128 + signum)
+    raise KeyboardInterrupt
+
+
 def run_build(args: argparse.Namespace) -> int:
     options = Options(content=args.content, out=args.out, base_url=args.base_url, drafts=args.drafts,
                       search=not args.no_search, use_cache=not args.no_cache)
@@ -68,6 +80,9 @@ def run_build(args: argparse.Namespace) -> int:
         result = build(options)
     except BuildError as exc:
         report(exc)
+        return 1
+    except OSError as exc:  # the disk, not the content: say which file and why, without a traceback
+        report(write_error(exc, options.out))
         return 1
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
 @dataclass(frozen=True, slots=True)
 class ContentError:
-    """One problem in the content, reported as `path:line: field: message (hint)`."""
+    """One problem in the content, reported as `path:line: field: message (hint)`.
+
+    `line` is 0 when the problem is a whole file that is missing; `path` is '' for a problem with no
+    file at all (a build that cannot write its output, say).
+    """
 
     path: str
     line: int
@@ -16,12 +22,10 @@ class ContentError:
     hint: str = ""
 
     def __str__(self) -> str:
-        if not self.path:
-            return self.message
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        field = f" {self.field}:" if self.field else ""
+        where = f"{self.path}:{self.line}: " if self.line else (f"{self.path}: " if self.path else "")
+        field = f"{self.field}: " if self.field else ""
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{where}:{field} {self.message}{hint}"
+        return f"{where}{field}{self.message}{hint}"
 
     def as_dict(self) -> dict[str, str | int]:
         return {"path": self.path, "line": self.line, "field": self.field,
@@ -37,10 +41,18 @@ class BuildError(Exception):
         )
         super().__init__("\n".join(str(e) for e in self.errors))
 
+    def __reduce__(self) -> tuple[type[BuildError], tuple[tuple[ContentError, ...]]]:
+        # A worker process raises this; pickling by the joined message would lose each error's fields.
+        return (BuildError, (self.errors,))
 
-def did_you_mean(word: str, choices: list[str] | tuple[str, ...] | set[str]) -> str:
-    """A 'did you mean `x`?' hint for the closest known name, or ''."""
-    import difflib
 
+def closest(word: str, choices: Iterable[str]) -> str:
+    """The known name most like `word` (a typo, a slip of case), or ''."""
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    return f"did you mean `{close[0]}`?" if close else ""
+    return close[0] if close else ""
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A 'did you mean `x`?' hint for the closest known name, or ''."""
+    close = closest(word, choices)
+    return f"did you mean `{close}`?" if close else ""

@@ -6,26 +6,91 @@ import datetime as dt
 import re
 import unicodedata
 
-from .errors import ContentError, did_you_mean
-from .yamlfile import Key, Loaded
+from .errors import ContentError, closest, did_you_mean
+from .yamlfile import Key, Loaded, dotted
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_MONTH = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
+_YEAR_MONTH = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
+# Invisible characters that XML (the feeds) forbids or that editors hide; YAML lets "\x07" escapes through.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")  # not calendar.month_name, which follows the locale
+_MONTHS = {name.lower()[:3]: n for n, name in enumerate(MONTHS, 1)}
+_DATE_FORMATS = (  # (pattern, order of year/month/day groups)
+    (re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"), "ymd"),
+    (re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$"), "?"),
+    (re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,})\.?,?\s+(\d{4})$"), "dby"),
+    (re.compile(r"^([A-Za-z]{3,})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$"), "bdy"),
+    (re.compile(r"^(\d{4})(\d{2})(\d{2})$"), "ymd"),
+)
 
 
-def describe(value: object) -> str:
-    """How a wrongly typed value reads to a curator, with the YAML 1.1 trap that usually caused it."""
+def shown(value: str, limit: int = 80) -> str:
+    """`value` as it can be printed on one line: control characters escaped, long text cut."""
+    text = "".join(repr(ch)[1:-1] if (ch.isspace() and ch != " ") or _CONTROL.match(ch) else ch
+                   for ch in value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def describe(value: object, written: str | None = None) -> str:
+    """How a wrongly typed value reads to a curator, naming the YAML 1.1 trap that usually caused it."""
+    if written is not None and not isinstance(value, str) and value is not None:
+        octal = re.fullmatch(r"[-+]?0[0-7_]+", written) is not None and isinstance(value, int)
+        return f"`{written}`, which YAML reads as {'the octal number ' + str(value) if octal else _what(value)}"
+    return _what(value)
+
+
+def _what(value: object) -> str:
     if isinstance(value, bool):
-        return f"the boolean {str(value).lower()} (YAML reads yes/no/on/off/true/false as booleans; quote it)"
+        return f"the boolean {str(value).lower()}"
     if isinstance(value, int | float):
-        return f"the number {value} (YAML reads unquoted digits as a number; quote it)"
+        return f"the number {value}"
     if isinstance(value, dt.date):
         return f"the date {value.isoformat()}"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
-    return "nothing" if value is None else type(value).__name__
+    if isinstance(value, str):
+        return f"the text `{shown(value)}`"
+    return "nothing"
+
+
+def suggest_date(text: str) -> str:
+    """`15/09/2020`, `2020-9-15`, `15 September 2020` -> `2020-09-15`; '' when unclear or not a real day."""
+    for pattern, order in _DATE_FORMATS:
+        match = pattern.match(text.strip())
+        if not match:
+            continue
+        a, b, c = match.groups()
+        if order == "?":  # day and month are told apart only when one of them is over 12
+            day_first = int(a) > 12 >= int(b)
+            if not day_first and not int(b) > 12 >= int(a):
+                return ""
+            year, month, day = c, (b if day_first else a), (a if day_first else b)
+        elif order == "ymd":
+            year, month, day = a, b, c
+        else:
+            word, day = (b, a) if order == "dby" else (a, b)
+            year, month = c, str(_MONTHS.get(word.lower()[:3], 0))
+        try:
+            return dt.date(int(year), int(month), int(day)).isoformat()
+        except ValueError:
+            return ""
+    return ""
+
+
+def suggest_month(text: str) -> str:
+    """`September 2020`, `2020/9`, `09/2020` -> `2020-09`; '' when unclear."""
+    match = re.match(r"^([A-Za-z]{3,})\.?,?\s+(\d{4})$", text.strip())
+    if match and match.group(1).lower()[:3] in _MONTHS:
+        return f"{match.group(2)}-{_MONTHS[match.group(1).lower()[:3]]:02d}"
+    match = re.match(r"^(\d{4})[-/.](\d{1,2})$|^(\d{1,2})[-/.](\d{4})$", text.strip())
+    if match:
+        year, month = (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(3))
+        if 1 <= int(month) <= 12:
+            return f"{year}-{int(month):02d}"
+    return ""
 
 
 class Fields:
@@ -38,63 +103,95 @@ class Fields:
         self.path = path
         self.errors = errors
         self.key = key
+        self.misspelt: dict[str, str] = {}  # a known field -> the unknown key that looks like it
 
     def name(self, field: str | int = "") -> str:
         """`source.url`, `key_points[2].see`: how the curator finds the field."""
-        out = ""
-        for part in (*self.key, field) if field != "" else self.key:
-            out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
-        return out
+        return dotted((*self.key, field) if field != "" else self.key)
 
-    def error(self, field: str, message: str, hint: str = "") -> None:
-        line = self.loaded.line(*self.key, field) if field else self.loaded.line(*self.key)
-        self.errors.append(ContentError(self.path, line, self.name(field), message, hint))
+    def error(self, field: str | int, message: str, hint: str = "") -> None:
+        """Record a problem with `field` ('' for this mapping itself), once per field.
+
+        The first reason given wins: YAML's own (a refused tag, an impossible date) is more precise
+        than the 'is blank' or 'expected text' that the missing value would cause next.
+        """
+        name = self.name(field)
+        if any(e.path == self.path and e.field == name for e in self.errors):
+            return
+        line = self.loaded.line(*self.key, field) if field != "" else self.loaded.line(*self.key)
+        self.errors.append(ContentError(self.path, line, name, message, hint))
+
+    def wrong_type(self, field: str | int, expected: str, value: object, hint: str = "") -> None:
+        written = self.loaded.written.get((*self.key, field))
+        if written is not None:
+            hint = f'put it in quotes: "{written}"'
+        self.error(field, f"expected {expected}, got {describe(value, written)}", hint)
+
+    def missing(self, field: str, hint: str) -> None:
+        if field in self.misspelt:
+            typo = self.misspelt[field]
+            hint = f"is `{typo}` on line {self.loaded.line(*self.key, typo)} meant to be `{field}`?"
+        self.error(field, "missing required field", hint)
 
     def refuse_unknown(self, allowed: tuple[str, ...]) -> None:
         for key in self.data:
             if key not in allowed:
-                hint = did_you_mean(key, allowed) or f"allowed fields: {', '.join(allowed)}"
-                self.error(key, "unknown field", hint)
+                intended = closest(key, allowed)
+                if intended and intended not in self.data:
+                    self.misspelt.setdefault(intended, key)
+                self.error(key, "unknown field", f"did you mean `{intended}`?" if intended else
+                           f"allowed fields: {', '.join(allowed)}")
 
     def sub(self, field: str) -> Fields | None:
         value = self.data.get(field)
         if isinstance(value, dict):
             return Fields(value, self.loaded, self.path, self.errors, (*self.key, field))
         if value is not None:
-            self.error(field, f"expected a mapping of fields, got {describe(value)}")
+            self.wrong_type(field, "a mapping of fields", value,
+                            f"put its fields on the lines after `{field}:`, indented")
         return None
 
     def text(self, field: str, required: bool = True) -> str:
         value = self.data.get(field)
         if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                self.error(field, "is blank" if field in self.data else "missing required field",
-                           "" if field in self.data else f"add `{field}:` to the front matter")
+            if required and field not in self.data:
+                self.missing(field, f"add `{field}:` to the front matter")
+            elif required:
+                self.error(field, "is blank", f"write a value after `{field}:`")
             return ""
         if not isinstance(value, str):
-            self.error(field, f"expected text, got {describe(value)}")
+            self.wrong_type(field, "text", value)
+            return ""
+        return self.clean(field, value)
+
+    def clean(self, field: str | int, value: str) -> str:
+        """NFC text without surrounding space, refusing invisible control characters."""
+        bad = _CONTROL.search(value)
+        if bad:
+            self.error(field, f"contains the invisible control character U+{ord(bad.group()):04X}",
+                       "delete it; feeds and some browsers cannot show it")
             return ""
         return unicodedata.normalize("NFC", value.strip())
 
     def boolean(self, field: str, default: bool = False) -> bool:
         value = self.data.get(field, default)
         if not isinstance(value, bool):
-            self.error(field, f"expected true or false, got {describe(value)}")
+            self.wrong_type(field, "true or false", value, "write true or false, without quotes")
             return default
         return value
 
     def date(self, field: str) -> dt.date | None:
         value = self.data.get(field)
-        if value is None:
-            if field not in self.data:
-                self.error(field, "missing required field", f"add `{field}: YYYY-MM-DD`")
-            elif not any(e.field == self.name(field) for e in self.errors):  # else YAML said why
-                self.error(field, "is blank", "write it as YYYY-MM-DD, e.g. 2020-09-15")
-            return None
         if isinstance(value, dt.date):
             return value
-        self.error(field, f"expected a date YYYY-MM-DD, got {describe(value) if not isinstance(value, str) else repr(value)}",
-                   "write it as YYYY-MM-DD, e.g. 2020-09-15")
+        if value is None and field not in self.data:
+            self.missing(field, f"add `{field}: YYYY-MM-DD`")
+        elif value is None:
+            self.error(field, "is blank", "write it as YYYY-MM-DD, e.g. 2020-09-15")
+        else:
+            suggestion = suggest_date(str(value)) if isinstance(value, str | int) else ""
+            self.error(field, f"expected a date as YYYY-MM-DD, got {describe(value)}",
+                       f"did you mean `{suggestion}`?" if suggestion else "write it as YYYY-MM-DD, e.g. 2020-09-15")
         return None
 
     def partial_date(self, field: str) -> str:
@@ -106,31 +203,40 @@ class Fields:
             return value.isoformat()
         text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
         if isinstance(text, str):
-            match = _MONTH.match(text.strip())
+            match = _YEAR_MONTH.match(text.strip())
             if match and (match.group(2) is None or 1 <= int(match.group(2)) <= 12):
                 return text.strip()
-        self.error(field, f"expected YYYY, YYYY-MM or YYYY-MM-DD, got {describe(value) if not isinstance(value, str) else repr(value)}")
+            if match:
+                self.error(field, f"`{text.strip()}` is not a real month: there is no month {match.group(2)}",
+                           "write it as YYYY-MM, e.g. 2020-09")
+                return ""
+        suggestion = (suggest_month(text) or suggest_date(text)) if isinstance(text, str) else ""
+        self.error(field, f"expected YYYY, YYYY-MM or YYYY-MM-DD, got {describe(value)}",
+                   f"did you mean `{suggestion}`?" if suggestion else "e.g. 2020, 2020-09 or 2020-09-15")
         return ""
 
     def integer(self, field: str) -> int | None:
         value = self.data.get(field)
         if isinstance(value, int) and not isinstance(value, bool):
             return value
-        self.error(field, "missing required field" if value is None else
-                   f"expected a whole number, got {describe(value)}")
+        if value is None and field not in self.data:
+            self.missing(field, f"add `{field}:` with a number")
+        else:
+            self.wrong_type(field, "a whole number", value, f"write a number, e.g. `{field}: 2`")
         return None
 
     def choice(self, field: str, choices: tuple[str, ...]) -> str:
         value = self.text(field)
         if value and value not in choices:
-            self.error(field, f"`{value}` is not one of {', '.join(choices)}", did_you_mean(value, choices))
+            self.error(field, f"`{shown(value)}` is not one of {', '.join(choices)}",
+                       did_you_mean(value.lower(), choices))
             return ""
         return value
 
     def url(self, field: str) -> str:
         value = self.text(field, required=False)
         if value and not is_web_url(value):
-            self.error(field, f"`{value}` is not an http(s) URL", "links must start with http:// or https://")
+            self.error(field, f"`{shown(value)}` is not an http(s) URL", _url_hint(value))
             return ""
         return value
 
@@ -140,32 +246,34 @@ class Fields:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.error(field, f"expected a list like [a, b], got {describe(value)}")
+            example = f"[{value}]" if isinstance(value, str) and "," not in value else "[a, b]"
+            self.wrong_type(field, "a list", value, f"write it as `{field}: {shown(example)}`")
             return []
-        items = []
+        items = Fields({}, self.loaded, self.path, self.errors, (*self.key, field))
+        out = []
         for i, item in enumerate(value):
             if isinstance(item, str) and item.strip():
-                items.append((i, unicodedata.normalize("NFC", item.strip())))
+                text = items.clean(i, item)
+                if text:
+                    out.append((i, text))
             else:
-                self.errors.append(ContentError(self.path, self.loaded.line(*self.key, field, i),
-                                                f"{self.name(field)}[{i}]", f"expected text, got {describe(item)}"))
-        return items
+                items.wrong_type(i, "text", item)
+        return out
 
     def mappings(self, field: str) -> list[Fields]:
         value = self.data.get(field)
         if value is None:
             return []
         if not isinstance(value, list):
-            self.error(field, f"expected a list of items, got {describe(value)}")
+            self.wrong_type(field, "a list of items", value, "start each item on its own line with `- text:`")
             return []
+        items = Fields({}, self.loaded, self.path, self.errors, (*self.key, field))
         out = []
         for i, item in enumerate(value):
             if isinstance(item, dict):
                 out.append(Fields(item, self.loaded, self.path, self.errors, (*self.key, field, i)))
             else:
-                self.errors.append(ContentError(self.path, self.loaded.line(*self.key, field, i),
-                                                f"{self.name(field)}[{i}]",
-                                                f"expected a mapping like `- text: ...`, got {describe(item)}"))
+                items.wrong_type(i, "an item like `- text: ...`", item)
         return out
 
 
@@ -175,3 +283,11 @@ def is_web_url(value: str) -> bool:
         return False
     lower = value.lower()
     return (lower.startswith("http://") or lower.startswith("https://")) and len(lower.split("/")[2]) > 0
+
+
+def _url_hint(value: str) -> str:
+    if value.startswith("//") and is_web_url("https:" + value):
+        return f"did you mean `https:{value}`?"
+    if re.match(r"^[\w-]+(\.[\w-]+)+(/|$)", value) and is_web_url("https://" + value):
+        return f"did you mean `https://{value}`?"
+    return "links must start with http:// or https://"

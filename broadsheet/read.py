@@ -1,24 +1,26 @@
 """content/ directory -> Content (site, registry, entries, pages), or every ContentError found.
 
-Each entry is read on its own (`read_entry` is pure given its bytes and the registry), so the build
-can spread entries over processes and cache them by content hash.
+Each entry is read on its own (`EntryReader` is pure given a file's bytes and the registry), so the build
+can spread entries over processes and cache them by content hash. Nothing stops at the first problem:
+every file is read and every field checked, and all the errors are raised together.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import difflib
 import hashlib
 import os
 import re
 import unicodedata
-from dataclasses import replace
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import __version__
-from .errors import BuildError, ContentError, did_you_mean
+from .errors import BuildError, ContentError
 from .fields import SLUG, Fields, describe
-from .markdown import render_body, render_text
+from .markdown import Body, render_body, render_page
 from .model import KINDS, Entry, KeyPoint, Organization, Page, Person, Quote, Registry, Site, Source, Topic
 from .yamlfile import load_yaml
 
@@ -26,16 +28,22 @@ MAX_BYTES = 2 * 1024 * 1024
 ENTRY_FIELDS = ("title", "date", "kind", "source", "summary", "key_points", "quotes", "topics", "people",
                 "organizations", "curator_note", "draft")
 SOURCE_FIELDS = ("title", "publisher", "author", "url", "published")
-# Top-level names the site itself uses, and names Windows cannot store: no page or entry may take them.
-RESERVED = frozenset(
-    "index entries topics people organizations timeline search pagefind assets feed feed-xml sitemap robots "
-    "404 page pages con prn aux nul com1 com2 com3 com4 com5 com6 com7 com8 com9 lpt1 lpt2 lpt3 lpt4 lpt5 "
-    "lpt6 lpt7 lpt8 lpt9".split())
-_LITTER = re.compile(r"^(\..*|.*~|#.*#|.*\.(swp|swo|swx|bck|tmp|bak)|4913|\d+|\.goutputstream-.*)$")
+# Top-level names the site itself uses, and names Windows cannot store: no page, entry or registry
+# slug may take them (a topic called `page` would collide with /topics/page/2/, and so on).
+RESERVED = frozenset((
+    "index", "entries", "topics", "people", "organizations", "timeline", "search", "pagefind", "assets", "feed",
+    "feed-xml", "sitemap", "robots", "404", "page", "pages", "con", "prn", "aux", "nul",
+    *(f"{port}{n}" for port in ("com", "lpt") for n in range(10))))
+# Editor and OS litter: swap, backup and lock files (vim's `4913` probe, emacs `#x#` and `.#x`), Finder's
+# `.DS_Store` and `._x`, Windows' Thumbs.db. Skipped without a word.
+_LITTER = re.compile(r"^(\..*|.*~|#.*#|.*\.(swp|swo|swx|bck|tmp|bak|orig)|4913|\d+|(?i:thumbs\.db|desktop\.ini))$")
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 _WORD = re.compile(r"[\w']+")
+_SENTENCE = re.compile(r"(?<=[.!?\u3002\uff01\uff1f])\s*")
 _QUOTE_MARKS = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"', "\u00ab": '"',
                               "\u00bb": '"', "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'"})
 COPY_RUN = 12  # a summary sharing this many consecutive words with the body is not the curator's own
+_NO_DATE = dt.date(1970, 1, 1)  # stands in for a date already reported as wrong; the entry is dropped
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +52,7 @@ class Content:
     registry: Registry
     entries: tuple[Entry, ...]
     pages: tuple[Page, ...]
-    notes: tuple[str, ...]  # harmless oddities worth telling the curator (ignored files)
+    notes: tuple[str, ...]  # harmless oddities worth telling the curator (ignored files, no entries)
 
 
 Mapper = Callable[[Callable[[tuple[str, bytes]], tuple[Entry | None, list[ContentError]]],
@@ -58,9 +66,11 @@ def read_content(content: Path, drafts: bool = False, mapper: Mapper | None = No
     `known` maps Entry.digest to entries read before: a file whose digest is there is not parsed again.
     """
     errors: list[ContentError] = []
-    site = read_site(content, errors)
-    registry = read_registry(content, errors)
-    files, notes = list_entries(content, errors)
+    notes: list[str] = []
+    root = content.resolve()
+    site = read_site(content, root, errors)
+    registry = read_registry(content, root, errors)
+    files = list_markdown(content, "entries", root, errors, notes)
     known = known or {}
     reused: list[tuple[Entry | None, list[ContentError]]] = []
     todo = []
@@ -76,9 +86,13 @@ def read_content(content: Path, drafts: bool = False, mapper: Mapper | None = No
         errors.extend(problems)
         if entry is not None and (drafts or not entry.draft):
             entries.append(entry)
-    pages = read_pages(content, errors)
+    pages = read_pages(content, root, errors, notes)
     if errors:
         raise BuildError(sorted(errors, key=lambda e: (e.path, e.line)))
+    if not entries:
+        folder = content / "entries"
+        notes.append(f"{folder}: no entries to publish yet, so the digest is empty" if folder.is_dir() else
+                     f"{folder}: no such folder, so the digest is empty")
     return Content(site, registry, tuple(entries), pages, tuple(notes))
 
 
@@ -92,107 +106,157 @@ def _serial_map(reader: Callable[[tuple[str, bytes]], tuple[Entry | None, list[C
 def decode(raw: bytes, path: str) -> tuple[str | None, ContentError | None]:
     """UTF-8 text with LF line endings (a BOM and CRLF are accepted), or why the bytes are not that."""
     if len(raw) > MAX_BYTES:
-        return None, ContentError(path, 0, "", f"file is {len(raw) // 1024} KiB, over the 2048 KiB limit",
-                                  "split it or trim the source text")
+        return None, ContentError(path, 1, "", f"file is {len(raw):,} bytes, over the limit of "
+                                  f"{MAX_BYTES:,} bytes (2 MiB)", "split it or trim the source text")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or raw[:200].count(b"\x00") > len(raw[:200]) // 4 > 0:
         return None, ContentError(path, 1, "", "file is UTF-16 text, not UTF-8",
-                                  "re-save it as UTF-8 (Broadsheet reads only UTF-8)")
+                                  "re-save it as UTF-8; Broadsheet reads only UTF-8")
     if b"\x00" in raw:
         return None, ContentError(path, 1, "", "file is binary, not text", "remove it from content/")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return None, ContentError(path, line, "", f"file is not UTF-8 (it looks like {_guess_encoding(raw)})",
-                                  "re-save it as UTF-8")
+        return None, ContentError(path, line, "", f"file is not UTF-8: byte 0x{raw[exc.start]:02X} on this line; "
+                                  f"it looks like {guess_encoding(raw)}", "re-save it as UTF-8")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         return None, ContentError(path, 1, "", "file is empty", "write the front matter between `---` lines")
     return text, None
 
 
-def _guess_encoding(raw: bytes) -> str:
+def guess_encoding(raw: bytes) -> str:
+    """Which legacy encoding bytes that are not UTF-8 were probably saved in."""
+    mixed = raw.decode("utf-8", errors="replace")
+    if sum(1 for ch in mixed if ord(ch) > 127 and ch != "\ufffd") > mixed.count("\ufffd"):
+        return "UTF-8 with some stray bytes (perhaps pasted from a file in another encoding)"
+    high = re.findall(rb"[\x80-\xff]+", raw)
+    # Chinese text comes in runs of two-byte characters; accented Latin letters stand mostly alone.
+    in_runs = sum(len(run) for run in high if len(run) >= 4)
     try:
         raw.decode("gb18030")
-        if sum(1 for b in raw if b >= 0x80) > 1 and re.search(rb"[\xb0-\xf7][\xa1-\xfe]", raw):
-            return "GBK/GB18030 Chinese"
     except UnicodeDecodeError:
-        pass
-    return "Latin-1/Windows-1252"
+        in_runs = 0
+    if in_runs * 2 >= sum(len(run) for run in high) > 0:
+        return "GBK/GB18030 (Chinese)"
+    return "Latin-1/Windows-1252 (Western European)"
 
 
-def list_entries(content: Path, errors: list[ContentError]) -> tuple[list[tuple[str, bytes]], list[str]]:
-    """(path, bytes) of each entries/*.md, skipping editor litter; notes name other files skipped."""
-    folder = content / "entries"
-    notes: list[str] = []
+def list_markdown(content: Path, folder_name: str, root: Path, errors: list[ContentError],
+                  notes: list[str]) -> list[tuple[str, bytes]]:
+    """(path, bytes) of each <folder>/*.md whose name is a valid slug; editor litter is skipped quietly."""
+    folder = content / folder_name
     if not folder.is_dir():
-        return [], [f"{folder}: no entries folder, so the digest is empty"]
-    root = content.resolve()
+        return []
+    if not _inside(folder, root):
+        errors.append(ContentError(str(folder), 0, "", "folder is a symlink that leads outside the content "
+                                   "folder", "move the files into content/ instead"))
+        return []
+    items = sorted(os.scandir(folder), key=lambda d: d.name)
+    taken = {d.name[:-3] for d in items if d.name.endswith(".md") and SLUG.match(d.name[:-3])}
     files = []
-    seen: dict[str, str] = {}
-    for item in sorted(os.scandir(folder), key=lambda d: d.name):
+    for item in items:
         rel = f"{folder}/{item.name}"
         if _LITTER.match(item.name):
             continue
-        if not item.name.endswith(".md") or item.is_dir():
-            notes.append(f"{rel}: ignored (entries are .md files)")
+        if not item.name.lower().endswith(".md") or item.is_dir():
+            notes.append(f"{rel}: ignored ({folder_name} are .md files)")
             continue
-        if item.is_symlink() and not Path(item.path).resolve().is_relative_to(root):
-            errors.append(ContentError(rel, 0, "", "symlink points outside the content folder",
-                                       "copy the file in instead"))
+        if not _inside(Path(item.path), root):
+            errors.append(ContentError(rel, 1, "", "symlink leads outside the content folder",
+                                       "copy the file into content/ instead"))
             continue
-        slug = unicodedata.normalize("NFC", item.name[:-3])
-        if not _check_slug(slug, rel, errors):
+        if not _check_slug(item.name[:-3], rel, errors, taken, item.name.endswith(".md")):
             continue
-        if slug in seen:
-            errors.append(ContentError(rel, 0, "", f"slug `{slug}` is already used by {seen[slug]}"))
-            continue
-        seen[slug] = rel
         try:
             files.append((rel, Path(item.path).read_bytes()))
+        except FileNotFoundError:
+            errors.append(ContentError(rel, 1, "", "cannot read file: it is a broken symlink",
+                                       "delete it, or point it at a file inside content/"))
         except OSError as exc:
-            errors.append(ContentError(rel, 0, "", f"cannot read file: {exc.strerror}"))
-    return files, notes
+            errors.append(ContentError(rel, 1, "", f"cannot read file: {exc.strerror}"))
+    return files
 
 
-def _check_slug(slug: str, path: str, errors: list[ContentError]) -> bool:
-    if not SLUG.match(slug):
-        suggestion = re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", slug).encode(
-            "ascii", "ignore").decode().lower()).strip("-")
-        errors.append(ContentError(path, 0, "", f"file name `{slug}` is not a valid slug",
-                                   "use lower-case a-z, 0-9 and single hyphens"
-                                   + (f", e.g. `{suggestion}`" if suggestion else "")))
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(root)
+    except (OSError, RuntimeError):  # a symlink loop
         return False
-    if slug in RESERVED:
-        errors.append(ContentError(path, 0, "", f"`{slug}` is a reserved name", "rename the file"))
-        return False
-    return True
+
+
+def _check_slug(slug: str, path: str, errors: list[ContentError], taken: set[str], lower_ext: bool = True) -> bool:
+    """Whether `slug` (a file name without .md) may name a page; records why not."""
+    problem = slug_problem(slug, taken)
+    if problem is None and not lower_ext:
+        problem = ("the extension must be lower-case `.md`", f"rename it to `{slug}.md`")
+    if problem:
+        errors.append(ContentError(path, 1, "", *problem))
+    return problem is None
+
+
+def slug_problem(slug: str, taken: set[str] | frozenset[str] = frozenset()) -> tuple[str, str] | None:
+    """(message, hint) when `slug` is not a usable slug, else None; `taken` lists the slugs in use."""
+    if SLUG.match(slug):
+        if slug in RESERVED:
+            return f"`{slug}` is a reserved name (the site or Windows uses it)", f"use e.g. `{slug}-1`"
+        return None
+    suggestion = re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", slug).encode(
+        "ascii", "ignore").decode().lower()).strip("-")
+    if suggestion in taken:
+        hint = f"`{suggestion}` is taken already; a slug must differ in more than case or accents"
+    else:
+        hint = "use lower-case a-z, 0-9 and single hyphens" + (f", e.g. `{suggestion}`" if suggestion else "")
+    return f"`{slug}` is not a valid slug", hint
 
 
 def split_front_matter(text: str, path: str) -> tuple[str, str, int, ContentError | None]:
-    """(yaml, body, body's first line) of a `---` delimited file."""
-    if not text.startswith("---\n") and text.rstrip("\n") != "---":
-        return "", "", 0, ContentError(path, 1, "", "no front matter",
-                                       "start the file with a line `---`, the fields, then another `---`")
-    end = re.search(r"^(?:---|\.\.\.)[ \t]*$", text[4:], re.MULTILINE)
+    """(yaml, body, the body's first line in the file) of a `---` delimited file."""
+    first, _, rest = text.partition("\n")
+    if first.rstrip() != "---":
+        if first.rstrip() == "+++":
+            hint = "Broadsheet reads YAML front matter between `---` lines, not TOML between `+++`"
+        elif text.lstrip().startswith("---"):
+            hint = "the opening `---` must be the very first line of the file"
+        else:
+            hint = "start the file with a line `---`, the fields, then another `---`"
+        return "", "", 0, ContentError(path, 1, "", "no front matter", hint)
+    end = re.search(r"^(?:---|\.\.\.)[ \t]*$", rest, re.MULTILINE)
     if end is None:
         return "", "", 0, ContentError(path, 1, "", "front matter is not closed",
                                        "add a line `---` after the last field")
-    front = text[4: 4 + end.start()]
-    body_start = 4 + end.end()
-    return front, text[body_start:].lstrip("\n"), text[:body_start].count("\n") + 1, None
+    body = rest[end.end():].removeprefix("\n")
+    body_line = 2 + rest[: end.end()].count("\n") + 1
+    stripped = body.lstrip("\n")
+    return rest[: end.start()], stripped, body_line + len(body) - len(stripped), None
+
+
+def nesting_error(path: str, body: Body, body_line: int) -> ContentError | None:
+    if body.too_deep < 0:
+        return None
+    return ContentError(path, body_line + body.too_deep, "body",
+                        "block quotes and lists are nested too deeply here: the text inside would be lost",
+                        "flatten the nesting (at most 9 lists or 19 quotes deep)")
 
 
 # --- site.yaml and the registries ------------------------------------------------------------------
 
-def _load_mapping(path: Path, errors: list[ContentError]) -> tuple[Fields | None, str]:
+def _load_mapping(path: Path, root: Path, errors: list[ContentError],
+                  empty_ok: bool = False) -> tuple[Fields | None, str]:
     rel = str(path)
+    if path.is_symlink() and not _inside(path, root):
+        errors.append(ContentError(rel, 1, "", "symlink leads outside the content folder",
+                                   "copy the file into content/ instead"))
+        return None, ""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         errors.append(ContentError(rel, 0, "", "file not found", f"create {path.name}; see README"))
         return None, ""
-    text, problem = decode(raw, rel)
+    except OSError as exc:
+        errors.append(ContentError(rel, 0, "", f"cannot read file: {exc.strerror}"))
+        return None, ""
+    text, problem = decode(raw, rel) if raw.strip() or not empty_ok else ("{}", None)
     if problem or text is None:
         errors.append(problem or ContentError(rel, 0, "", "unreadable"))
         return None, ""
@@ -200,71 +264,82 @@ def _load_mapping(path: Path, errors: list[ContentError]) -> tuple[Fields | None
     errors.extend(problems)
     if loaded is None:
         return None, ""
-    if not isinstance(loaded.value, dict):
-        errors.append(ContentError(rel, 1, "", f"expected a mapping of `key: value` lines, got "
-                                   f"{describe(loaded.value)}"))
+    value = {} if loaded.value is None and empty_ok else loaded.value
+    if not isinstance(value, dict):
+        errors.append(ContentError(rel, loaded.line(), "", f"expected `key: value` lines, got "
+                                   f"{describe(value)}"))
         return None, ""
-    return Fields(loaded.value, loaded, rel, errors), hashlib.sha256(raw).hexdigest()
+    return Fields(value, loaded, rel, errors), hashlib.sha256(raw).hexdigest()
 
 
-def read_site(content: Path, errors: list[ContentError]) -> Site:
-    fields, _ = _load_mapping(content / "site.yaml", errors)
+def read_site(content: Path, root: Path, errors: list[ContentError]) -> Site:
+    fields, _ = _load_mapping(content / "site.yaml", root, errors)
     if fields is None:
         return Site(title="")
     fields.refuse_unknown(("title", "tagline", "description", "language", "base_url", "curator"))
     base_url = fields.url("base_url")
+    language = fields.text("language", False) or "en"
+    if not _LANGUAGE.match(language):
+        fields.error("language", f"`{language}` is not a language code",
+                     "use a BCP 47 code such as en, zh or zh-Hans; pages and search rely on it")
+        language = "en"
     return Site(title=fields.text("title"), tagline=fields.text("tagline", False),
-                description=fields.text("description", False),
-                language=fields.text("language", False) or "en",
+                description=fields.text("description", False), language=language,
                 base_url=base_url.rstrip("/") + "/" if base_url else "", curator=fields.text("curator", False))
 
 
-def read_registry(content: Path, errors: list[ContentError]) -> Registry:
+def read_registry(content: Path, root: Path, errors: list[ContentError]) -> Registry:
     digest = hashlib.sha256(__version__.encode())
     tables = []
     for name, allowed in (("topics", ("title", "description")), ("people", ("name", "aliases", "role")),
                           ("organizations", ("name", "aliases", "description"))):
-        fields, file_hash = _load_mapping(content / f"{name}.yaml", errors)
+        fields, file_hash = _load_mapping(content / f"{name}.yaml", root, errors, empty_ok=True)
         digest.update(file_hash.encode())
-        tables.append(_read_table(name, fields, allowed, errors) if fields else {})
+        tables.append(_read_table(name, fields, allowed) if fields else {})
     topics, people, orgs = tables
-    registry = Registry(topics=topics, people=people, organizations=orgs, digest=digest.hexdigest()[:16])  # type: ignore[arg-type]
-    for kind in ("people", "organizations"):
-        _check_aliases(kind, registry, content, errors)
-    return registry
+    return Registry(topics=topics, people=people, organizations=orgs,  # type: ignore[arg-type]
+                    digest=digest.hexdigest()[:16])
 
 
-def _read_table(kind: str, fields: Fields, allowed: tuple[str, ...],
-                errors: list[ContentError]) -> dict[str, Topic | Person | Organization]:
+def _read_table(kind: str, fields: Fields, allowed: tuple[str, ...]) -> dict[str, Topic | Person | Organization]:
     table: dict[str, Topic | Person | Organization] = {}
+    owners: dict[str, tuple[str, int]] = {}  # lower-cased name or alias -> (slug, line)
     for slug in fields.data:
+        problem = slug_problem(slug)
+        if problem:
+            fields.error(slug, *problem)
         item = fields.sub(slug)
-        if not SLUG.match(slug) or slug in RESERVED:
-            fields.error(slug, f"`{slug}` is not a valid slug", "use lower-case a-z, 0-9 and single hyphens")
         if item is None:
-            if slug in fields.data and fields.data[slug] is None:
-                fields.error(slug, "has no fields", f"give it {', '.join(allowed[:1])}")
+            if fields.data[slug] is None:
+                fields.error(slug, "has no fields", f"give it `{allowed[0]}:` on the next line, indented")
             continue
         item.refuse_unknown(allowed)
         if kind == "topics":
             table[slug] = Topic(slug, item.text("title"), item.text("description", False))
             continue
-        aliases = tuple(a for _, a in item.strings("aliases"))
+        name, aliases = item.text("name"), item.strings("aliases")
+        _claim_names(item, slug, [("", slug), ("name", name), *((i, a) for i, a in aliases)], owners)
+        alias_names = tuple(a for _, a in aliases)
         if kind == "people":
-            table[slug] = Person(slug, item.text("name"), aliases, item.text("role", False))
+            table[slug] = Person(slug, name, alias_names, item.text("role", False))
         else:
-            table[slug] = Organization(slug, item.text("name"), aliases, item.text("description", False))
+            table[slug] = Organization(slug, name, alias_names, item.text("description", False))
     return table
 
 
-def _check_aliases(kind: str, registry: Registry, content: Path, errors: list[ContentError]) -> None:
-    owner: dict[str, str] = {}
-    for slug, item in getattr(registry, kind).items():
-        for name in {slug, item.name.lower(), *(a.lower() for a in item.aliases)}:
-            if name in owner and owner[name] != slug:
-                errors.append(ContentError(str(content / f"{kind}.yaml"), 0, f"{slug}.aliases",
-                                           f"`{name}` also names `{owner[name]}`", "an alias must name one only"))
-            owner.setdefault(name, slug)
+def _claim_names(item: Fields, slug: str, names: list[tuple[str | int, str]],
+                 owners: dict[str, tuple[str, int]]) -> None:
+    """Refuse a name or alias that already names someone else: `Ma Yun` must mean one person."""
+    aliases = Fields({}, item.loaded, item.path, item.errors, (*item.key, "aliases"))
+    for field, name in names:
+        if not name:
+            continue
+        where = aliases if isinstance(field, int) else item
+        line = where.loaded.line(*where.key, field) if field != "" else item.loaded.line(*item.key)
+        owner = owners.setdefault(name.lower(), (slug, line))
+        if owner[0] != slug:
+            where.error(field, f"`{name}` also names `{owner[0]}` (line {owner[1]})",
+                        "a name or alias must point to one only; remove one of them")
 
 
 # --- entries -------------------------------------------------------------------------------------------
@@ -275,6 +350,9 @@ class EntryReader:
     def __init__(self, registry: Registry) -> None:
         self.registry = registry
         self.tables = {kind: registry.names(kind) for kind in ("topics", "people", "organizations")}
+        # How each known name is spelt in the YAML, for did-you-mean hints ("Jack Ma", not "jack ma").
+        self.spellings = {kind: _spellings(getattr(registry, kind).values())
+                          for kind in ("topics", "people", "organizations")}
 
     def __call__(self, item: tuple[str, bytes]) -> tuple[Entry | None, list[ContentError]]:
         path, raw = item
@@ -287,7 +365,7 @@ class EntryReader:
         if problem or text is None:
             errors.append(problem or ContentError(path, 0, "", "unreadable"))
             return None
-        front, body_text, _, problem = split_front_matter(text, path)
+        front, body_text, body_line, problem = split_front_matter(text, path)
         if problem:
             errors.append(problem)
             return None
@@ -296,7 +374,7 @@ class EntryReader:
         if loaded is None:
             return None
         if not isinstance(loaded.value, dict):
-            errors.append(ContentError(path, 2, "", "front matter must be `field: value` lines, got "
+            errors.append(ContentError(path, loaded.line(), "", "front matter must be `field: value` lines, got "
                                        + describe(loaded.value)))
             return None
         f = Fields(loaded.value, loaded, path, errors)
@@ -304,6 +382,9 @@ class EntryReader:
         draft = f.boolean("draft")
         kind = f.choice("kind", KINDS)
         body = render_body(body_text, dialogue=kind == "interview")
+        too_deep = nesting_error(path, body, body_line)
+        if too_deep:
+            errors.append(too_deep)
         source = self.source(f, draft)
         summary = f.text("summary", required=not draft)
         if summary:
@@ -311,7 +392,7 @@ class EntryReader:
         entry = Entry(
             slug=Path(path).name[:-3], path=path, title=f.text("title"), date=f.date("date") or _NO_DATE,
             kind=kind, source=source, summary=summary,
-            key_points=self.key_points(f, body.paragraphs, draft), quotes=self.quotes(f, body.text),
+            key_points=self.key_points(f, body.paragraphs), quotes=self.quotes(f, body.text),
             topics=self.refs(f, "topics", required=not draft), people=self.refs(f, "people"),
             organizations=self.refs(f, "organizations"), curator_note=f.text("curator_note", False),
             draft=draft, body_html=body.html, paragraphs=body.paragraphs,
@@ -322,21 +403,20 @@ class EntryReader:
         sub = f.sub("source")
         if sub is None:
             if "source" not in f.data:
-                f.error("source", "missing required field", "add `source:` with at least `publisher:`")
+                f.missing("source", "add `source:` with at least `publisher:`")
             return Source(publisher="")
         sub.refuse_unknown(SOURCE_FIELDS)
         return Source(publisher=sub.text("publisher", required=not draft), title=sub.text("title", False),
                       author=sub.text("author", False), url=sub.url("url"),
                       published=sub.partial_date("published"))
 
-    def key_points(self, f: Fields, paragraphs: int, draft: bool) -> tuple[KeyPoint, ...]:
+    def key_points(self, f: Fields, paragraphs: int) -> tuple[KeyPoint, ...]:
         points = []
         for item in f.mappings("key_points"):
             item.refuse_unknown(("text", "see"))
             text, see = item.text("text"), item.integer("see")
             if see is not None and not 1 <= see <= paragraphs:
-                item.error("see", f"paragraph {see} does not exist: the body has {paragraphs} paragraphs",
-                           "count top-level paragraphs from 1; headings and lists do not count")
+                item.error("see", *_see_problem(see, paragraphs))
             elif see is not None:
                 points.append(KeyPoint(text, see))
         return tuple(points)
@@ -349,19 +429,23 @@ class EntryReader:
             text = item.text("text")
             by = self._resolve(item, "by", "people", item.text("by", False)) if "by" in item.data else ""
             if text and _normalise_quote(text) not in haystack:
+                closest = closest_sentence(text, body_text)
                 item.error("text", "quote not found in the body",
+                           f"the closest passage is \"{closest}\"" if closest else
                            "copy it verbatim from the source text; spacing and quote marks may differ")
             quotes.append(Quote(text, by))
         return tuple(quotes)
 
     def refs(self, f: Fields, kind: str, required: bool = False) -> tuple[str, ...]:
         items = f.strings(kind)
-        if required and not items and not any(e.field == kind for e in f.errors):
-            f.error(kind, "missing required field" if kind not in f.data else "is empty",
-                    f"list at least one slug from {kind}.yaml")
+        if required and not items and kind not in f.data:
+            f.missing(kind, f"list at least one slug from {kind}.yaml, e.g. `{kind}: [a-slug]`")
+        elif required and not items and f.data.get(kind) == []:
+            f.error(kind, "is empty", f"list at least one slug from {kind}.yaml")
+        listed = Fields({}, f.loaded, f.path, f.errors, (kind,))
         slugs: list[str] = []
         for i, name in items:
-            slug = self._resolve(Fields(f.data, f.loaded, f.path, f.errors, (kind,)), i, kind, name)
+            slug = self._resolve(listed, i, kind, name)
             if slug and slug not in slugs:
                 slugs.append(slug)
         return tuple(slugs)
@@ -372,38 +456,60 @@ class EntryReader:
         slug = self.tables[kind].get(name.lower())
         if slug is None:
             singular = {"topics": "topic", "people": "person", "organizations": "organisation"}[kind]
-            hint = did_you_mean(name, list(self.tables[kind]))
-            hint = f"{hint + ' ' if hint else ''}or define it in {kind}.yaml".strip()
-            f.errors.append(ContentError(f.path, f.loaded.line(*f.key, field), f.name(field),
-                                         f"unknown {singular} `{name}`", hint))
+            close = difflib.get_close_matches(name.lower(), sorted(self.spellings[kind]), n=1, cutoff=0.6)
+            suggestion = f"did you mean `{self.spellings[kind][close[0]]}`? " if close else ""
+            f.error(field, f"unknown {singular} `{name}`", f"{suggestion}define it in {kind}.yaml if it is new")
             return ""
         return slug
 
     def check_original(self, f: Fields, summary: str, body: str) -> None:
         run = copied_run(summary, body)
         if run:
-            f.error("summary", f"copies {COPY_RUN}+ words from the source: \"{run}\"",
+            f.error("summary", f"copies {COPY_RUN}+ consecutive words from the source text: \"{run}\"",
                     "write the summary in your own words")
 
 
-_NO_DATE = __import__("datetime").date(1970, 1, 1)
+def _spellings(items: Iterable[Topic | Person | Organization]) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for item in items:
+        spelt = [item.slug, item.title] if isinstance(item, Topic) else [item.slug, item.name, *item.aliases]
+        names.update({name.lower(): name for name in spelt if name})
+    return names
+
+
+def _see_problem(see: int, paragraphs: int) -> tuple[str, str]:
+    has = f"the body has {paragraphs} paragraph{'s' if paragraphs != 1 else ''}"
+    if see < 1:
+        return f"`{see}` is not a paragraph number: they count from 1 and {has}", "use 1 for the first paragraph"
+    return (f"paragraph {see} does not exist: {has}",
+            "count top-level paragraphs from 1; headings, lists and block quotes do not count")
 
 
 def _normalise_quote(text: str) -> str:
     return " ".join(text.translate(_QUOTE_MARKS).split())
 
 
+def closest_sentence(quote: str, body: str) -> str:
+    """The body sentence most like `quote` (a misremembered word, a changed tense), or ''."""
+    sentences = [s for s in (_normalise_quote(s) for s in _SENTENCE.split(body)) if s]
+    close = difflib.get_close_matches(_normalise_quote(quote), sentences, n=1, cutoff=0.6)
+    if not close:
+        return ""
+    return close[0] if len(close[0]) <= 160 else close[0][:159] + "…"
+
+
 def copied_run(summary: str, body: str) -> str:
-    """The first run of COPY_RUN consecutive words the summary shares with the body, or ''."""
-    words = _WORD.findall(summary.lower())
+    """The first run of COPY_RUN consecutive words the summary shares with the body, as the summary
+    writes it, or ''."""
+    words = list(_WORD.finditer(summary))
     if len(words) < COPY_RUN:
         return ""
-    # One substring search per run of the summary: far cheaper than indexing every run of the body.
-    haystack = f" {' '.join(_WORD.findall(body.lower()))} "
+    body_words = _WORD.findall(body.lower())
+    shingles = {" ".join(body_words[i: i + COPY_RUN]) for i in range(len(body_words) - COPY_RUN + 1)}
+    lower = [w.group().lower() for w in words]
     for i in range(len(words) - COPY_RUN + 1):
-        run = " ".join(words[i: i + COPY_RUN])
-        if f" {run} " in haystack:
-            return run
+        if " ".join(lower[i: i + COPY_RUN]) in shingles:
+            return summary[words[i].start(): words[i + COPY_RUN - 1].end()]
     return ""
 
 
@@ -423,29 +529,31 @@ def _with_digests(entry: Entry, raw: bytes, registry_digest: str) -> Entry:
 
 # --- free pages ----------------------------------------------------------------------------------------
 
-def read_pages(content: Path, errors: list[ContentError]) -> tuple[Page, ...]:
-    folder = content / "pages"
-    if not folder.is_dir():
-        return ()
+def read_pages(content: Path, root: Path, errors: list[ContentError], notes: list[str]) -> tuple[Page, ...]:
     pages = []
-    for path in sorted(folder.glob("*.md")):
-        if _LITTER.match(path.name):
-            continue
-        rel = str(path)
-        if not _check_slug(path.stem, rel, errors):
-            continue
-        raw = path.read_bytes()
-        text, problem = decode(raw, rel)
-        if problem or text is None:
-            errors.append(problem or ContentError(rel, 0, "", "unreadable"))
-            continue
-        front, body, _, problem = split_front_matter(text, rel)
-        loaded, problems = load_yaml(front, rel, 2) if not problem else (None, [problem])
-        errors.extend(problems)
-        if loaded is None or not isinstance(loaded.value, dict):
-            continue
-        f = Fields(loaded.value, loaded, rel, errors)
-        f.refuse_unknown(("title", "description"))
-        pages.append(Page(path.stem, rel, f.text("title"), f.text("description", False), render_text(body),
-                          hashlib.sha256(raw).hexdigest()[:16]))
+    for rel, raw in list_markdown(content, "pages", root, errors, notes):
+        page = read_page(rel, raw, errors)
+        if page is not None:
+            pages.append(page)
     return tuple(pages)
+
+
+def read_page(rel: str, raw: bytes, errors: list[ContentError]) -> Page | None:
+    text, problem = decode(raw, rel)
+    front, body_text, body_line, problem = split_front_matter(text, rel) if text else ("", "", 0, problem)
+    loaded, problems = load_yaml(front, rel, 2) if not problem else (None, [problem])
+    errors.extend(problems)
+    if loaded is None:
+        return None
+    if not isinstance(loaded.value, dict):
+        errors.append(ContentError(rel, loaded.line(), "", "front matter must be `field: value` lines, got "
+                                   + describe(loaded.value)))
+        return None
+    f = Fields(loaded.value, loaded, rel, errors)
+    f.refuse_unknown(("title", "description"))
+    body = render_page(body_text)
+    too_deep = nesting_error(rel, body, body_line)
+    title, description = f.text("title"), f.text("description", False)
+    if too_deep:
+        errors.append(too_deep)
+    return Page(Path(rel).name[:-3], rel, title, description, body.html, hashlib.sha256(raw).hexdigest()[:16])

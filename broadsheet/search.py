@@ -35,12 +35,15 @@ def pagefind_binary() -> Path:
 def index_site(site: Path) -> None:
     """Index the entry pages of `site`; raise BuildError with Pagefind's own message on failure."""
     binary = pagefind_binary()
-    command = [str(binary), "--site", str(site), "--output-subdir", BUNDLE, "--glob", "entries/**/*.html",
-               "--silent"]
+    # Pagefind refuses to write an empty index, and the search page needs one: a digest with no entries
+    # yet indexes its front page, which says so.
+    pages = "entries/**/*.html" if any((site / "entries").glob("*/index.html")) else "index.html"
+    command = [str(binary), "--site", str(site), "--output-subdir", BUNDLE, "--glob", pages, "--silent"]
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise BuildError(f"search indexing could not run {binary}: {exc}; build with --no-search to skip it") from None
+        raise BuildError(f"search indexing could not run {binary}: {exc}; "
+                         "build with --no-search to skip it") from None
     if result.returncode != 0 or not (site / BUNDLE / "pagefind.js").exists():
         detail = (result.stderr or result.stdout).strip().splitlines()
         reason = detail[-1] if detail else f"exit status {result.returncode}"

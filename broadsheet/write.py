@@ -10,19 +10,21 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import errno
 import fcntl
 import os
 import shutil
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
-from .errors import BuildError
+from .errors import BuildError, ContentError
 
 
 def safe_path(root: Path, rel: str) -> Path:
     """`root/rel`, refusing any `rel` that could land outside `root`."""
     parts = PurePosixPath(rel).parts
-    if not parts or PurePosixPath(rel).is_absolute() or any(p in ("..", ".", "") for p in parts) or "\\" in rel:
+    unsafe = PurePosixPath(rel).is_absolute() or any(p in ("..", ".", "") for p in parts) or "\\" in rel
+    if not parts or unsafe:
         raise BuildError(f"refusing to write `{rel}`: it would land outside the output folder")
     return root.joinpath(*parts)
 
@@ -30,14 +32,28 @@ def safe_path(root: Path, rel: str) -> Path:
 @contextlib.contextmanager
 def build_lock(out: Path) -> Iterator[None]:
     """One build per output folder at a time; a second one is refused rather than queued."""
-    out.parent.mkdir(parents=True, exist_ok=True)
     lock_path = out.parent / f".{out.name}.lock"
-    with open(lock_path, "a") as handle:
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(lock_path, "a")  # noqa: SIM115 - closed below, after the build it guards
+    except OSError as exc:
+        raise write_error(exc, out) from None
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise BuildError(f"another build is writing {out}; wait for it to finish") from None
         yield
+
+
+def write_error(exc: OSError, out: Path) -> BuildError:
+    """A file system failure (no permission, disk full) as one line a person can act on."""
+    where = exc.filename or out
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        hint = "free some disk space and build again"
+    else:
+        hint = f"choose an --out folder you can write to; {out} is as it was"
+    return BuildError([ContentError(str(where), 0, "", f"cannot write the site: {exc.strerror or exc}", hint)])
 
 
 def staging_dir(out: Path) -> Path:
@@ -48,7 +64,18 @@ def staging_dir(out: Path) -> Path:
 
 
 def stage(out: Path, staged: Path, changed: Mapping[str, bytes], keep: Iterable[str]) -> None:
-    """Fill `staged` with the new site: `keep` linked from `out`, `changed` written fresh."""
+    """Fill `staged` with the new site: `keep` linked from `out`, `changed` written fresh.
+
+    On a write failure (disk full, no permission) the half-filled folder is removed and BuildError raised.
+    """
+    try:
+        _fill(out, staged, changed, keep)
+    except OSError as exc:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise write_error(exc, out) from None
+
+
+def _fill(out: Path, staged: Path, changed: Mapping[str, bytes], keep: Iterable[str]) -> None:
     made: set[Path] = set()
     for rel in sorted(keep):
         target = safe_path(staged, rel)

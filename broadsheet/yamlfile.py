@@ -1,15 +1,19 @@
 """YAML text -> plain values plus the file line of every key, refusing what surprises curators.
 
-PyYAML's safe loader keeps the last of two duplicate keys, expands aliases (a bomb can eat memory) and
-reports 0-based lines relative to the YAML block. Here the C parser builds the node tree, we walk it
-ourselves, and every problem becomes a ContentError with the line counted from the file's first line.
+PyYAML's loaders keep the last of two duplicate keys, expand aliases (a bomb can eat memory, a list can
+contain itself), run tags, and report 0-based lines relative to the YAML block. Here libyaml's parser
+produces events and we build the values ourselves in one pass: anchors, aliases and tags are refused by
+field name, duplicate keys are refused, every line is counted from the file's first line, and plain
+scalars YAML 1.1 turns into something other than text (`No`, `1.10`, `012`) are remembered as written,
+so a type error can show the curator what they typed.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import yaml
 
@@ -17,9 +21,11 @@ from .errors import ContentError
 
 Key = tuple[str | int, ...]
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_STANDARD_TAGS = {
-    f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
-}
+_RESOLVER = yaml.resolver.Resolver()
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_STR = "tag:yaml.org,2002:str"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+MAX_DEPTH = 32  # front matter is two or three levels deep; deeper is a mistake or an attack
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +34,8 @@ class Loaded:
 
     value: object
     lines: dict[Key, int]
+    # Plain scalars that YAML read as something other than text, as the curator wrote them.
+    written: dict[Key, str] = field(default_factory=dict)
 
     def line(self, *key: str | int) -> int:
         """The line of `key`, or of its nearest ancestor that has one."""
@@ -38,111 +46,174 @@ class Loaded:
 
 def load_yaml(text: str, path: str, first_line: int = 1) -> tuple[Loaded | None, list[ContentError]]:
     """Parse `text`, whose first line is line `first_line` of the file at `path`."""
-    # Anchors, aliases and tags are rare in curated text, so the slower event scan runs only when
-    # one of their marker characters appears at all.
-    if any(ch in text for ch in "&*!"):
-        refused = list(_refused_constructs(text, path, first_line))
-        if refused:
-            return None, refused
-    loader = _LOADER(text)
+    builder = _Builder(path, first_line)
     try:
-        node = loader.get_single_node()
+        value = builder.stream(yaml.parse(text, Loader=_LOADER))
     except yaml.MarkedYAMLError as exc:
-        return None, [_syntax_error(exc, path, first_line)]
-    except yaml.YAMLError as exc:
-        return None, [ContentError(path, first_line, "", f"YAML error: {exc}")]
-    finally:
-        loader.dispose()
-    if node is None:
-        return Loaded(None, {(): first_line}), []
-    walker = _Walker(path, first_line)
-    value = walker.value(node, ())
-    return Loaded(value, walker.lines), walker.errors
+        return None, [*builder.errors, _syntax_error(exc, path, first_line)]
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + first_line
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        return None, [*builder.errors, ContentError(path, line, "", f"control character U+{ord(char):04X} "
+                                                    "is not allowed in YAML", "delete it")]
+    return Loaded(value, builder.lines, builder.written), builder.errors
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, path: str, first_line: int) -> ContentError:
     mark = exc.problem_mark or exc.context_mark
-    line = (mark.line if mark else 0) + first_line
+    line = (mark.line if mark is not None else 0) + first_line
     problem = exc.problem or exc.context or "invalid YAML"
     return ContentError(path, line, "", f"YAML syntax error: {problem}",
                         "check indentation, and quote values that contain ': ' or start with a symbol")
 
 
-def _refused_constructs(text: str, path: str, first_line: int) -> Iterator[ContentError]:
-    try:
-        for event in yaml.parse(text, Loader=_LOADER):
-            line = event.start_mark.line + first_line
-            if isinstance(event, yaml.AliasEvent):
-                yield ContentError(path, line, "", f"YAML alias `*{event.anchor}` is not allowed",
-                                   "write the value out in full")
-            elif getattr(event, "anchor", None):
-                yield ContentError(path, line, "", f"YAML anchor `&{event.anchor}` is not allowed",
-                                   "a value starting with `&` must be quoted")
-            elif isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent) and _explicit_tag(event):
-                yield ContentError(path, line, "", f"YAML tag `{event.tag}` is not allowed",
-                                   "remove the tag; a value starting with `!` must be quoted")
-    except yaml.MarkedYAMLError:
-        return  # the composer reports syntax errors with their position
+def tag_as_written(tag: str) -> str:
+    """`tag:yaml.org,2002:python/object` back to the `!!python/object` a curator types."""
+    prefix = "tag:yaml.org,2002:"
+    if tag.startswith(prefix):
+        return "!!" + tag[len(prefix):]
+    return tag if tag.startswith("!") else f"!<{tag}>"
 
 
-def _explicit_tag(event: yaml.NodeEvent) -> bool:
-    if isinstance(event, yaml.ScalarEvent):
-        return event.tag is not None and not event.implicit[0] and not event.implicit[1]
-    return event.tag is not None and not getattr(event, "implicit", True)
+def dotted(key: Key) -> str:
+    """`key_points[2].see`: a key path as the curator finds it in the file."""
+    out = ""
+    for part in key:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
 
 
-class _Walker:
-    """Turns a node tree into values, recording lines and refusing duplicate keys and odd tags."""
+class _Builder:
+    """Builds values from parser events, recording lines and refusing what YAML should not do here."""
 
     def __init__(self, path: str, first_line: int) -> None:
         self.path = path
         self.first_line = first_line
         self.lines: dict[Key, int] = {}
+        self.written: dict[Key, str] = {}
         self.errors: list[ContentError] = []
-        self.constructor = yaml.constructor.SafeConstructor()
 
-    def value(self, node: yaml.Node, key: Key) -> object:
-        line = node.start_mark.line + self.first_line
-        self.lines.setdefault(key, line)
-        if isinstance(node, yaml.MappingNode):
-            return self.mapping(node, key)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.value(item, (*key, i)) for i, item in enumerate(node.value)]
-        return self.scalar(node, key, line)
+    def error(self, line: int, key: Key, message: str, hint: str = "") -> None:
+        problem = ContentError(self.path, line, dotted(key), message, hint)
+        if problem not in self.errors:  # an alias bomb repeats one alias many times on a line
+            self.errors.append(problem)
 
-    def mapping(self, node: yaml.MappingNode, key: Key) -> dict[str, object]:
-        result: dict[str, object] = {}
-        for key_node, value_node in node.value:
-            name = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
-            line = key_node.start_mark.line + self.first_line
-            if name in result:
-                first = self.lines[(*key, name)]
-                self.errors.append(ContentError(self.path, line, _dotted((*key, name)),
-                                                f"duplicate key (first set on line {first})",
-                                                "keep only one of them"))
-                continue
-            self.lines[(*key, name)] = line
-            result[name] = self.value(value_node, (*key, name))
-        return result
-
-    def scalar(self, node: yaml.Node, key: Key, line: int) -> object:
-        if node.tag not in _STANDARD_TAGS:
-            self.errors.append(ContentError(self.path, line, _dotted(key), f"YAML tag `{node.tag}` is not allowed"))
-            return None
-        try:
-            value: object = self.constructor.construct_object(node)
-        except (ValueError, yaml.constructor.ConstructorError):
-            what = "a real date" if node.tag.endswith("timestamp") else "a valid value"
-            self.errors.append(ContentError(self.path, line, _dotted(key),
-                                            f"`{node.value}` is not {what}", "use YYYY-MM-DD"))
-            return None
-        if isinstance(value, dt.datetime):
-            return value.date()
+    def stream(self, events: Iterator[yaml.Event]) -> object:
+        value: object = None
+        documents = 0
+        for event in events:
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+            elif isinstance(event, yaml.NodeEvent | yaml.CollectionStartEvent) and documents == 1:
+                value = self.node(event, events, (), 0)
+            elif isinstance(event, yaml.NodeEvent | yaml.CollectionStartEvent):
+                self.error(self.line(event), (), "a second YAML document is not allowed",
+                           "remove the `---` line and what follows it, or merge the two")
+                self.skip(event, events)
+        if documents == 0:
+            self.lines[()] = self.first_line
         return value
 
+    def line(self, event: yaml.Event) -> int:
+        return (event.start_mark.line if event.start_mark is not None else 0) + self.first_line
 
-def _dotted(key: Key) -> str:
-    out = ""
-    for part in key:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out
+    def node(self, event: yaml.Event, events: Iterator[yaml.Event], key: Key, depth: int) -> object:
+        line = self.line(event)
+        self.lines.setdefault(key, line)
+        if isinstance(event, yaml.AliasEvent):
+            self.error(line, key, f"YAML alias `*{event.anchor}` is not allowed", "write the value out in full")
+            return None
+        self.refuse_anchor(event, line, key)
+        if depth >= MAX_DEPTH:
+            self.error(line, key, f"nested more than {MAX_DEPTH} levels deep", "flatten the structure")
+            self.skip(event, events)
+            return None
+        if isinstance(event, yaml.ScalarEvent):
+            return self.scalar(event, line, key)
+        if isinstance(event, yaml.CollectionStartEvent) and event.tag is not None:
+            self.error(line, key, f"YAML tag `{tag_as_written(event.tag)}` is not allowed", "remove the tag")
+        if isinstance(event, yaml.SequenceStartEvent):
+            return self.sequence(events, key, depth)
+        return self.mapping(events, key, depth)
+
+    def refuse_anchor(self, event: yaml.Event, line: int, key: Key) -> None:
+        anchor = getattr(event, "anchor", None)
+        if anchor:
+            # `publisher: &Co Ltd` is the usual way in: YAML silently drops `&Co` from the text.
+            self.error(line, key, f"YAML anchor `&{anchor}` is not allowed: YAML drops it from the text",
+                       "put the value in quotes if `&` is part of it")
+
+    def sequence(self, events: Iterator[yaml.Event], key: Key, depth: int) -> list[object]:
+        items: list[object] = []
+        for event in events:
+            if isinstance(event, yaml.SequenceEndEvent):
+                break
+            items.append(self.node(event, events, (*key, len(items)), depth + 1))
+        return items
+
+    def mapping(self, events: Iterator[yaml.Event], key: Key, depth: int) -> dict[str, object]:
+        result: dict[str, object] = {}
+        for event in events:
+            if isinstance(event, yaml.MappingEndEvent):
+                break
+            line = self.line(event)
+            name = event.value if isinstance(event, yaml.ScalarEvent) else None
+            value_event = next(events)
+            if name is None:
+                self.error(line, key, "a key must be a plain name", "write `name: value`")
+                self.skip(event, events)
+                self.skip(value_event, events)
+            elif name in result:
+                first = self.lines[(*key, name)]
+                self.error(line, (*key, name), f"duplicate key (first set on line {first})",
+                           "keep only one of them")
+                self.skip(value_event, events)
+            else:
+                self.refuse_anchor(event, line, (*key, name))
+                self.lines[(*key, name)] = line
+                result[name] = self.node(value_event, events, (*key, name), depth + 1)
+        return result
+
+    def scalar(self, event: yaml.ScalarEvent, line: int, key: Key) -> object:
+        if event.tag is not None and event.tag not in ("!", _STR):
+            self.error(line, key, f"YAML tag `{tag_as_written(event.tag)}` is not allowed",
+                       "remove the tag; put the value in quotes if `!` is part of it")
+            return None
+        if event.tag is not None or not event.implicit[0]:  # `!!str`, or quoted: text as it stands
+            return event.value
+        tag: str = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
+        if tag == _STR:
+            return event.value
+        self.written[key] = event.value
+        node = yaml.ScalarNode(tag, event.value)
+        try:
+            value: object = _CONSTRUCTOR.construct_object(node)
+        except (ValueError, OverflowError):
+            self.error(line, key, *impossible_date(event.value) if tag == _TIMESTAMP else
+                       (f"`{event.value}` is not a valid value", "put it in quotes"))
+            return None
+        return value.date() if isinstance(value, dt.datetime) else value
+
+    def skip(self, event: yaml.Event, events: Iterator[yaml.Event]) -> None:
+        """Consume the rest of a node whose start event is `event`."""
+        depth = 1 if isinstance(event, yaml.CollectionStartEvent) else 0
+        while depth:
+            current = next(events)
+            if isinstance(current, yaml.CollectionStartEvent):
+                depth += 1
+            elif isinstance(current, yaml.CollectionEndEvent):
+                depth -= 1
+
+
+def impossible_date(written: str) -> tuple[str, str]:
+    """Message and hint for a YYYY-MM-DD that names no day, such as 2024-02-30."""
+    year, month, day = (int(part) for part in written[:10].split("-"))
+    if not 1 <= month <= 12:
+        return f"`{written}` is not a real date: there is no month {month}", "write it as YYYY-MM-DD"
+    if year < 1:
+        return f"`{written}` is not a real date: there is no year {year}", "write it as YYYY-MM-DD"
+    days = calendar.monthrange(year, month)[1]
+    name = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+            "November", "December")[month - 1]  # not calendar.month_name, which follows the locale
+    return (f"`{written}` is not a real date: {name} {year} has {days} days",
+            f"the last day is {year:04d}-{month:02d}-{days:02d}" if day > days else "days count from 01")

@@ -128,7 +128,7 @@ def test_all_errors_are_reported_in_one_pass(tmp_path: Path) -> None:
     assert any("sumary: unknown field (did you mean `summary`?)" in m for m in messages)
     assert any("title: missing required field" in m for m in messages)
     assert any("kind: `blog` is not one of news, interview, speech, commentary, feature" in m for m in messages)
-    assert any("topics[0]: unknown topic `clod` (did you mean `cloud`? or define it in topics.yaml)" in m
+    assert any("topics[0]: unknown topic `clod` (did you mean `cloud`? define it in topics.yaml if it is new)" in m
                for m in messages)
 
 

@@ -1,0 +1,783 @@
+"""`broadsheet serve`: the output folder, served on 127.0.0.1 and rebuilt on every save.
+
+Input: the `serve` command's arguments. Output: a running server, until Ctrl-C or SIGTERM.
+
+The first build is an ordinary `build`. After it, each batch of saved files is rendered against the
+previous build's cache kept in memory, and only the files whose bytes changed are replaced in the
+folder being served; the result is the folder a clean build would write. Pages learn about rebuilds
+over a Server-Sent Events stream: the handler adds a small script to each HTML response (never to the
+files on disk) that reloads the page when its own file changed, swaps the stylesheet when only that
+changed, and shows a failed build's errors over the last good page until the file is fixed. The
+search index is refreshed on its own thread from a hard-linked copy of the site, then swapped in.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import errno
+import html
+import json
+import os
+import queue
+import re
+import secrets
+import shutil
+import signal
+import socketserver
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
+
+from . import cache as cache_store
+from . import search
+from .build import Options, build, render_site
+from .cache import Cache
+from .errors import BuildError, ContentError
+from .watch import watch
+from .write import build_lock, safe_path, swap, write_in_place
+
+HOST = "127.0.0.1"  # a preview server: never reachable from another machine
+EVENTS = "/__broadsheet/events"
+LONGEST_TARGET = 4096  # request targets past this are refused: no page of the site has such an address
+PING = 15.0  # seconds between keep-alive comments on an idle event stream
+MOST_PATHS = 400  # a reload naming more changed files than this just says "everything"
+STREAM_BACKLOG = 1000  # a page this many messages behind is not reading; it is dropped
+TYPES = {
+    ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8", ".mjs": "text/javascript; charset=utf-8",
+    ".json": "application/json", ".xml": "application/xml; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8", ".wasm": "application/wasm", ".svg": "image/svg+xml",
+    ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+    ".webp": "image/webp", ".avif": "image/avif", ".ico": "image/x-icon", ".woff2": "font/woff2",
+    ".woff": "font/woff", ".pdf": "application/pdf",
+}
+BINARY = "application/octet-stream"  # Pagefind's .pf_* chunks and anything else unknown
+PLAIN = TYPES[".txt"]
+
+
+def serve(args: argparse.Namespace) -> int:
+    options = Options(content=args.content, out=args.out, drafts=args.drafts, search=not args.no_search)
+    return run(options, args.port, until=wait_for_signal)
+
+
+def run(options: Options, port: int, until: Callable[[], None]) -> int:
+    """Serve `options.out` on `port` until `until` returns; 2 if the port cannot be had."""
+    if not options.content.is_dir():
+        print(f"error: content folder {options.content} not found; pass --content DIR", file=sys.stderr)
+        return 1
+    hub = Hub()
+    try:
+        server = SiteServer(port, options.out.resolve(), hub)
+    except (OSError, OverflowError) as exc:
+        print(f"error: {listen_problem(port, exc)}", file=sys.stderr)
+        return 2
+    session = Session(options, hub)
+    watcher = watch([options.content, options.templates, options.assets], session.rebuild)
+    try:
+        remove_leftovers(options.out)
+        session.start()
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
+                         name="broadsheet-http", daemon=True).start()
+        print(f"serving {options.out} at http://{HOST}:{server.server_port}/ (Ctrl-C to stop)", flush=True)
+        until()
+    finally:
+        watcher.stop()
+        hub.close()
+        server.shutdown()
+        server.server_close()
+        session.finish()
+    print("stopped", flush=True)
+    return 0
+
+
+def listen_problem(port: int, exc: OSError | OverflowError) -> str:
+    if isinstance(exc, OSError) and exc.errno == errno.EADDRINUSE:
+        return (f"port {port} on {HOST} is already in use (is another server running?); "
+                f"stop it or pass --port 0 to pick a free port")
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return f"cannot listen on {HOST}:{port}: {reason}"
+
+
+def wait_for_signal() -> None:
+    """Return once SIGINT or SIGTERM arrives."""
+    received: list[int] = []
+
+    def handler(signum: int, _frame: object) -> None:
+        received.append(signum)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, handler)
+    # A short sleep rather than Event.wait: a signal handler must not take a lock the main thread
+    # might be holding at that moment.
+    while not received:
+        time.sleep(0.1)
+
+
+def remove_leftovers(out: Path) -> None:
+    """Delete index work folders a killed server left beside `out`."""
+    for folder in out.parent.glob(f".{out.name}.search-*"):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+# --- what every page is told ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    build: int = 0  # successful builds so far; a page carries the number it was served at
+    ready: bool = False  # whether the output folder holds a good site
+    problem: str = ""  # the last build's errors, "" once a build succeeds
+
+
+Stream = queue.SimpleQueue[bytes | None]
+
+
+class Hub:
+    """The live status and the open event streams; each change goes to every open page."""
+
+    def __init__(self) -> None:
+        self.server = secrets.token_hex(6)  # a restarted server has another id, so pages reload
+        self._lock = threading.Lock()
+        self._status = Status()
+        self._streams: set[Stream] = set()
+
+    def status(self) -> Status:
+        with self._lock:
+            return self._status
+
+    def subscribe(self) -> Stream:
+        """A new stream that starts with the current state, so a page opened mid-failure shows it."""
+        stream: Stream = queue.SimpleQueue()
+        with self._lock:
+            stream.put(message("hello", {"server": self.server, "build": self._status.build}))
+            if self._status.problem:
+                stream.put(message("problem", {"text": self._status.problem}))
+            self._streams.add(stream)
+        return stream
+
+    def unsubscribe(self, stream: Stream) -> None:
+        with self._lock:
+            self._streams.discard(stream)
+
+    def built(self, data: dict[str, object]) -> None:
+        with self._lock:
+            self._status = Status(build=self._status.build + 1, ready=True)
+            self._send(message("reload", {**data, "build": self._status.build}))
+
+    def failed(self, text: str, errors: Sequence[ContentError], sources: Sequence[str]) -> None:
+        with self._lock:
+            self._status = replace(self._status, problem=text)
+            self._send(message("problem", {"text": text, "errors": [e.as_dict() for e in errors],
+                                           "sources": list(sources)}))
+
+    def searched(self, data: dict[str, object]) -> None:
+        with self._lock:
+            self._send(message("search", data))
+
+    def close(self) -> None:
+        with self._lock:
+            self._send(None)
+            self._streams.clear()
+
+    def _send(self, item: bytes | None) -> None:
+        for stream in list(self._streams):
+            if stream.qsize() > STREAM_BACKLOG:
+                self._streams.discard(stream)
+                stream.put(None)
+            else:
+                stream.put(item)
+
+
+def message(event: str, data: dict[str, object]) -> bytes:
+    return f"event: {event}\ndata: {json.dumps(data)}\n\n".encode()
+
+
+# --- rebuilding -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    paths: tuple[str, ...]  # output files written or removed
+    everything: bool  # the whole folder was rebuilt, so every page should reload
+    reindex: bool  # the pages Pagefind indexes changed
+    summary: str
+
+
+class Session:
+    """The served site across rebuilds. Rebuilds and search-index swaps take turns under `lock`."""
+
+    def __init__(self, options: Options, hub: Hub) -> None:
+        self.options = options
+        self.hub = hub
+        self.lock = threading.Lock()
+        self._previous: Cache | None = None  # None until a build succeeds: the next one is a full build
+        self._site: tuple[int, int] | None = None  # which folder the cache describes
+        self._indexed = ""  # Cache.searched of the index now in the folder
+        self._work: Path | None = None  # the index refresh's scratch folder while one runs
+        self._indexer = Background(self.refresh_search, "broadsheet-search") if options.search else None
+
+    def start(self) -> None:
+        """The first build, reported like `broadsheet build`; a failure is served as an error page."""
+        try:
+            with self.lock:
+                change = self._full()
+        except BuildError as exc:
+            self._report(exc.errors, "the site could not be built; fix the content and save")
+            return
+        print(change.summary, flush=True)
+        self.hub.built({"paths": [], "everything": True, "recovered": False, "sources": [], "ms": 0})
+
+    def rebuild(self, sources: frozenset[Path]) -> None:
+        """Bring the output up to date with the saved `sources`; tell the terminal and every page."""
+        started = time.perf_counter()
+        failing = self.hub.status().problem != ""
+        shown = sorted(display(p) for p in sources)
+        failed = f"rebuild failed ({', '.join(shown)}); still serving the last good site"
+        try:
+            with self.lock:
+                change = self._update()
+        except BuildError as exc:
+            self._report(exc.errors, failed, shown)
+            return
+        except Exception as exc:  # a bug must not take the server down with it
+            traceback.print_exc()
+            self._report([ContentError("", 0, "", f"the rebuild crashed: {type(exc).__name__}: {exc}",
+                                       "please report this; the last good site is still served")], failed, shown)
+            return
+        ms = round((time.perf_counter() - started) * 1000)
+        many = change.everything or len(change.paths) > MOST_PATHS
+        self.hub.built({"paths": [] if many else list(change.paths), "everything": many,
+                        "recovered": failing, "sources": shown, "ms": ms})
+        print(f"rebuilt in {ms} ms: {change.summary} ({', '.join(shown) or 'no sources'})", flush=True)
+        if change.reindex and self._indexer:
+            self._indexer.request()
+        if not change.everything:
+            with self.lock:
+                self._save()
+
+    def _update(self) -> Change:
+        if self._previous is None or self._site != site_id(self.options.out):
+            return self._full()  # first success, or the folder was replaced by a `build` meanwhile
+        out = self.options.out
+        with build_lock(out):
+            new = render_site(self.options, self._previous)
+            if new.changed or new.removed:
+                cache_store.forget(out)  # a server killed mid-write must not leave a cache that lies
+                write_in_place(out, new.changed, new.removed)
+                prune(out, new.removed)
+        self._previous = new.cache
+        paths = tuple(sorted({*new.changed, *new.removed}))
+        summary = f"{len(new.changed)} files written, {len(new.removed)} removed"
+        return Change(paths, False, new.reindex, summary)
+
+    def _full(self) -> Change:
+        result = build(self.options)
+        self._previous = cache_store.load(self.options.out)
+        self._site = site_id(self.options.out)
+        self._indexed = self._previous.searched
+        for warning in result.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        return Change((), True, False, result.summary())
+
+    def _save(self) -> None:
+        """Write the cache for a later `build`, naming the search index that is really in place."""
+        if self._previous is not None and self._site == site_id(self.options.out):
+            cache_store.save(self.options.out, replace(self._previous, searched=self._indexed))
+
+    def _report(self, errors: Sequence[ContentError], outcome: str, sources: Sequence[str] = ()) -> None:
+        for error in errors:
+            print(f"error: {error}", file=sys.stderr)
+        print(outcome, file=sys.stderr, flush=True)
+        self.hub.failed("\n".join(str(e) for e in errors), errors, sources)
+
+    def refresh_search(self) -> None:
+        """Index a hard-linked copy of the site, then swap its bundle in; pages keep working meanwhile."""
+        out = self.options.out
+        lower_priority()
+        started = time.perf_counter()
+        work = self._work = Path(tempfile.mkdtemp(prefix=f".{out.name}.search-", dir=out.parent))
+        try:
+            with self.lock:  # a copy between two rebuilds, so the index matches one state of the site
+                site, build_number = self._site, self.hub.status().build
+                searched = self._previous.searched if self._previous else ""
+                link_site(out, work / "site")
+            search.index_site(work / "site")
+            with self.lock:
+                if site_id(out) != site:
+                    return  # a full build replaced the folder, with its own index
+                swap(out / search.BUNDLE, work / "site" / search.BUNDLE)
+                self._indexed = searched
+                self._save()
+        except BuildError as exc:
+            print(f"error: {exc}", file=sys.stderr, flush=True)
+            self.hub.searched({"ok": False, "text": str(exc)})
+            return
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+            self._work = None
+        ms = round((time.perf_counter() - started) * 1000)
+        print(f"search index refreshed in {ms} ms", flush=True)
+        self.hub.searched({"ok": True, "build": build_number, "ms": ms})
+
+    def finish(self) -> None:
+        """Let a rebuild that is writing finish, so the folder is left whole, and drop the scratch
+        folder of an index refresh that is cut short (its Pagefind process then fails and exits)."""
+        if self.lock.acquire(timeout=1.0):
+            self.lock.release()
+        if self._work is not None:
+            shutil.rmtree(self._work, ignore_errors=True)
+
+
+class Background:
+    """Runs `job` on its own thread when asked; asks made while it runs are merged into one more run."""
+
+    def __init__(self, job: Callable[[], None], name: str) -> None:
+        self._job = job
+        self._asked = threading.Condition()
+        self._pending = False
+        threading.Thread(target=self._loop, name=name, daemon=True).start()
+
+    def request(self) -> None:
+        with self._asked:
+            self._pending = True
+            self._asked.notify()
+
+    def _loop(self) -> None:
+        while True:
+            with self._asked:
+                while not self._pending:
+                    self._asked.wait()
+                self._pending = False
+            try:
+                self._job()
+            except Exception as exc:  # the thread must outlive a failed run to serve the next request
+                print(f"error: {threading.current_thread().name}: {type(exc).__name__}: {exc}",
+                      file=sys.stderr, flush=True)
+
+
+def lower_priority() -> None:
+    """Make this thread, and the Pagefind process it starts, yield the CPU to rebuilds, so a reload is
+    not slowed by an index refresh. Linux sets niceness per thread and children inherit it."""
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+
+
+def site_id(out: Path) -> tuple[int, int] | None:
+    try:
+        stat = os.stat(out)
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino
+
+
+def prune(out: Path, removed: Iterable[str]) -> None:
+    """Remove the folders that removing files left empty, as a clean build would not have them."""
+    for rel in removed:
+        folder = safe_path(out, rel).parent
+        while folder != out:
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+            folder = folder.parent
+
+
+def link_site(out: Path, copy: Path) -> None:
+    """A hard-linked copy of `out` without its search bundle; later in-place writes replace files by
+    rename, so the copy keeps the state it was taken in."""
+    def skip(folder: str, names: list[str]) -> list[str]:
+        return [search.BUNDLE] if Path(folder) == out else []
+
+    shutil.copytree(out, copy, copy_function=_link_or_copy, ignore=skip)
+
+
+def _link_or_copy(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:  # another file system, or no hard links: a copy is slower but the same
+        shutil.copy2(src, dst)
+
+
+def display(path: Path) -> str:
+    """`path` relative to the working folder when it is inside it, as a curator would type it;
+    bytes that are not UTF-8 (a file name from another system) are shown escaped, not crashed on."""
+    with contextlib.suppress(ValueError):
+        path = path.relative_to(Path.cwd().resolve())
+    return str(path).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+# --- serving ----------------------------------------------------------------------------------------
+
+
+class SiteServer(ThreadingHTTPServer):
+    daemon_threads = True  # an open event stream must not keep the process alive
+    block_on_close = False
+
+    def __init__(self, port: int, root: Path, hub: Hub) -> None:
+        self.root = root
+        self.hub = hub
+        super().__init__((HOST, port), Handler)
+
+    def server_bind(self) -> None:
+        # HTTPServer would look up the host's name here, which can stall for seconds without DNS.
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = HOST, self.server_address[1]
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, (ConnectionError, TimeoutError)):  # a closed tab is not worth a word
+            print(f"warning: a request failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+
+
+class RangeError(ValueError):
+    """A Range header that cannot be met (answered 416)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    status: int  # 200, 301 or 404
+    file: Path | None = None  # what to send: the page, or 404.html for a missing one
+    location: str = ""  # where a 301 points
+
+
+class Handler(BaseHTTPRequestHandler):
+    server_version = "broadsheet"
+    sys_version = ""
+    protocol_version = "HTTP/1.1"
+    timeout = 30  # an idle keep-alive connection gives its thread back after this long
+
+    def version_string(self) -> str:
+        return self.server_version
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: a line per request would bury the rebuild reports in the terminal."""
+
+    def do_GET(self) -> None:
+        self._answer(body=True)
+
+    def do_HEAD(self) -> None:
+        self._answer(body=False)
+
+    def _refuse(self) -> None:
+        self.close_connection = True  # its body, if any, is left unread
+        self._reply(405, b"405 method not allowed: this server only answers GET and HEAD\n", PLAIN,
+                    body=True, headers={"Allow": "GET, HEAD"})
+
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_TRACE = do_CONNECT = _refuse
+
+    @property
+    def site(self) -> SiteServer:
+        assert isinstance(self.server, SiteServer)
+        return self.server
+
+    def _answer(self, body: bool) -> None:
+        if self.headers.get("Content-Length", "0") != "0" or "Transfer-Encoding" in self.headers:
+            self.close_connection = True  # a GET with a body: do not read the body as the next request
+        try:
+            self._route(body)
+        except (ConnectionError, TimeoutError):
+            self.close_connection = True
+        except Exception as exc:  # answer 500 with one line, never a traceback
+            self.close_connection = True
+            print(f"warning: {self.command} {self.path[:200]} failed: {type(exc).__name__}: {exc}",
+                  file=sys.stderr)
+            with contextlib.suppress(OSError):
+                self._reply(500, b"500 internal error; see the terminal\n", PLAIN, body)
+
+    def _route(self, body: bool) -> None:
+        if len(self.path) > LONGEST_TARGET:
+            self.close_connection = True
+            return self._reply(414, b"414 address too long\n", PLAIN, body)
+        try:
+            segments, slash, query = parse_target(self.path)
+        except ValueError:
+            self.close_connection = True
+            return self._reply(400, b"400 bad request: malformed address\n", PLAIN, body)
+        if "/" + "/".join(segments) == EVENTS:
+            return self._stream(body)
+        status = self.site.hub.status()
+        if not status.ready:
+            page = error_page(status.problem or "The first build has not finished yet.")
+            return self._reply(500, self._live(page, status, always=True), TYPES[".html"], body)
+        found = locate(self.site.root, segments, slash)
+        if found.status == 301:
+            target = found.location + (f"?{query}" if query else "")
+            return self._reply(301, b"", PLAIN, body, headers={"Location": target})
+        self._send_file(found, status, body)
+
+    def _send_file(self, found: Located, status: Status, body: bool) -> None:
+        try:
+            data = found.file.read_bytes() if found.file else b""
+        except OSError:  # removed by a rebuild since it was found
+            found, data = Located(404), b""
+        if found.file is None:
+            return self._reply(404, b"404 not found\n", PLAIN, body)
+        kind = content_type(found.file.name)
+        if kind == TYPES[".html"]:
+            data = self._live(data, status, always=found.status == 404)
+        headers = {"Accept-Ranges": "bytes"}
+        span = None
+        if found.status == 200 and "Range" in self.headers:
+            try:
+                span = requested_span(self.headers["Range"], len(data))
+            except RangeError:
+                return self._reply(416, b"416 range not satisfiable\n", PLAIN, body,
+                                   headers={"Content-Range": f"bytes */{len(data)}"})
+        if span is None:
+            return self._reply(found.status, data, kind, body, headers=headers)
+        start, stop = span
+        headers["Content-Range"] = f"bytes {start}-{stop - 1}/{len(data)}"
+        self._reply(206, data[start:stop], kind, body, headers=headers)
+
+    def _live(self, page: bytes, status: Status, always: bool) -> bytes:
+        return inject(page, {"server": self.site.hub.server, "build": status.build, "always": always})
+
+    def _stream(self, body: bool) -> None:
+        self.close_connection = True
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if not body:
+            return
+        stream = self.site.hub.subscribe()
+        try:
+            self.wfile.write(b"retry: 1000\n\n")  # reconnect quickly after a server restart
+            while True:
+                try:
+                    item = stream.get(timeout=PING)
+                except queue.Empty:
+                    item = b": ping\n\n"  # finds closed connections, which only fail on writing
+                if item is None:
+                    return
+                self.wfile.write(item)
+        except OSError:
+            return
+        finally:
+            self.site.hub.unsubscribe(stream)
+
+    def _reply(self, code: int, data: bytes, kind: str, body: bool,
+               headers: dict[str, str] | None = None) -> None:
+        self.send_response(code)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if body:
+            self.wfile.write(data)
+
+
+
+def parse_target(target: str) -> tuple[tuple[str, ...], bool, str]:
+    """A request target's decoded path segments, whether it ends in '/', and its query.
+
+    ValueError when it is not an absolute path or does not decode to clean UTF-8 text. Empty and
+    '.' segments are dropped (`//etc/passwd` is `/etc/passwd`, looked up inside the site); '..' is
+    kept for `locate` to refuse.
+    """
+    if target.startswith(("http://", "https://")):  # absolute form, as proxies send it
+        target = urlsplit(target).path or "/"
+    path, _, query = target.partition("#")[0].partition("?")
+    if not path.startswith("/"):
+        raise ValueError("not an absolute path")
+    decoded = unquote(path, errors="strict")
+    if "\\" in decoded or any(ord(c) < 32 or ord(c) == 127 for c in decoded):
+        raise ValueError("control character or backslash in path")
+    segments = tuple(s for s in decoded.split("/") if s not in ("", "."))
+    return segments, decoded.endswith("/"), query
+
+
+def locate(root: Path, segments: Sequence[str], slash: bool) -> Located:
+    """What a path inside `root` serves. Nothing outside `root` is ever found: not through '..',
+    not through a symbolic link, and hidden files (the writer's temporaries) are not served."""
+    if any(s == ".." or s.startswith(".") for s in segments):
+        return missing(root)
+    real_root = root.resolve()
+    found = inside(root.joinpath(*segments), real_root)
+    if found is None:
+        return missing(root)
+    if found.is_dir():
+        if not slash:
+            return Located(301, location="/" + "".join(f"{quote(s)}/" for s in segments))
+        index = inside(found / "index.html", real_root)
+        return Located(200, index) if index and index.is_file() else missing(root)
+    return Located(200, found) if found.is_file() and not slash else missing(root)
+
+
+def inside(path: Path, real_root: Path) -> Path | None:
+    """`path` with links resolved, if it exists and stays within `real_root`."""
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # missing, a link loop, a name too long
+        return None
+    return real if real.is_relative_to(real_root) else None
+
+
+def missing(root: Path) -> Located:
+    page = root / "404.html"
+    return Located(404, page if page.is_file() else None)
+
+
+def content_type(name: str) -> str:
+    return TYPES.get(os.path.splitext(name)[1].lower(), BINARY)
+
+
+_SPAN = re.compile(r"bytes=([0-9]{0,18})-([0-9]{0,18})")
+
+
+def requested_span(header: str, size: int) -> tuple[int, int] | None:
+    """(start, stop) of a single byte range; None to send the whole file; RangeError for a bad one.
+
+    Other units and multiple ranges are answered with the whole file, which RFC 9110 allows.
+    """
+    header = header.strip()
+    if not header.lower().startswith("bytes=") or "," in header:
+        return None
+    match = _SPAN.fullmatch(header.replace(" ", ""))
+    if match is None or match.group(1) == match.group(2) == "":
+        raise RangeError(header)
+    first, last = match.groups()
+    if first == "":  # the last N bytes
+        count = int(last)
+        if count == 0 or size == 0:
+            raise RangeError(header)
+        return max(0, size - count), size
+    start = int(first)
+    stop = min(size, int(last) + 1) if last else size
+    if start >= size or stop <= start:
+        raise RangeError(header)
+    return start, stop
+
+
+# --- what is added to pages ---------------------------------------------------------------------------
+
+# Runs in every page the server sends. The page compares the build it was served at with the server's
+# on connecting, so an edit made while it loaded is not missed; errors go in with textContent, so a
+# message quoting markup stays text.
+RELOAD_SCRIPT = """(function () {
+  "use strict";
+  var page = __CONFIG__;
+  if (!window.EventSource || window.__broadsheetLive) return;
+  window.__broadsheetLive = true;
+  var source = new EventSource("/__broadsheet/events"), panel = null;
+  function data(event) { return JSON.parse(event.data); }
+  function reload() { source.close(); location.reload(); }
+  function own() {
+    var path = decodeURIComponent(location.pathname).replace(/^\\/+/, "");
+    return path === "" || path.slice(-1) === "/" ? path + "index.html" : path;
+  }
+  function restyle(build) {
+    var links = document.querySelectorAll('link[rel="stylesheet"]');
+    for (var i = 0; i < links.length; i++) {
+      var url = new URL(links[i].href, location.href);
+      if (url.origin !== location.origin) continue;
+      url.searchParams.set("v", build);
+      links[i].href = url.href;
+    }
+  }
+  function show(text) {
+    if (!panel) {
+      panel = document.createElement("section");
+      panel.setAttribute("role", "alert");
+      panel.setAttribute("aria-label", "Build error");
+      panel.style.cssText = "position:fixed;left:0;right:0;bottom:0;z-index:2147483647;max-height:60vh;" +
+        "overflow:auto;margin:0;padding:1rem 1.25rem;background:#2a0d0d;color:#fff;" +
+        "border-top:4px solid #ff6b6b;font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace";
+      var title = document.createElement("strong");
+      title.textContent = "The last save did not build. Still showing the last good version.";
+      var close = document.createElement("button");
+      close.type = "button";
+      close.textContent = "Dismiss";
+      close.style.cssText = "float:right;font:inherit;color:#000;background:#fff;border:0;padding:.2rem .6rem";
+      close.onclick = function () { panel.hidden = true; };
+      var text = document.createElement("pre");
+      text.style.cssText = "white-space:pre-wrap;margin:.5rem 0 0;font:inherit";
+      panel.appendChild(close);
+      panel.appendChild(title);
+      panel.appendChild(text);
+      document.body.appendChild(panel);
+    }
+    panel.hidden = false;
+    panel.lastChild.textContent = text;
+  }
+  source.addEventListener("hello", function (event) {
+    var now = data(event);
+    if (now.server !== page.server || now.build !== page.build) reload();
+  });
+  source.addEventListener("reload", function (event) {
+    var now = data(event), style = false;
+    page.build = now.build;
+    if (page.always || now.recovered || now.everything) return reload();
+    for (var i = 0; i < now.paths.length; i++) {
+      var path = now.paths[i];
+      if (path === own() || /\\.js$/.test(path)) return reload();
+      if (/\\.css$/.test(path)) style = true;
+    }
+    if (style) restyle(now.build);
+  });
+  source.addEventListener("problem", function (event) { show(data(event).text); });
+  source.addEventListener("search", function (event) {
+    var used = performance.getEntriesByType("resource").some(function (r) {
+      return r.name.indexOf("/pagefind/") >= 0;
+    });
+    if (!used || !data(event).ok) return;
+    var box = document.querySelector(".pagefind-ui__search-input");
+    if (box && box.value) {
+      var url = new URL(location.href);
+      url.searchParams.set("q", box.value);
+      source.close();
+      location.replace(url.href);
+    } else {
+      reload();
+    }
+  });
+})();"""
+
+_BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
+_BASE = re.compile(rb"<base\s[^>]*>", re.IGNORECASE)
+_HEAD = re.compile(rb"<head(\s[^>]*)?>", re.IGNORECASE)
+
+
+def inject(page: bytes, config: dict[str, object]) -> bytes:
+    """`page` with the live-reload script before its last </body>; for a 404 page (`always`), links
+    based at the server's root, since the page is sent at whatever depth the missing address had."""
+    script = RELOAD_SCRIPT.replace("__CONFIG__", json.dumps(config))
+    tag = f'<script data-broadsheet="live">{script}</script>'.encode()
+    ends = list(_BODY_END.finditer(page))
+    at = ends[-1].start() if ends else len(page)
+    page = page[:at] + tag + page[at:]
+    if config.get("always"):
+        base = b'<base href="/">'
+        if _BASE.search(page):
+            page = _BASE.sub(base, page, count=1)
+        elif head := _HEAD.search(page):
+            page = page[:head.end()] + base + page[head.end():]
+    return page
+
+
+def error_page(text: str) -> bytes:
+    """The page sent for every address until the first build succeeds."""
+    return f"""<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Build failed</title><meta name="color-scheme" content="light dark">
+<style>body{{font:16px/1.5 system-ui,sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem}}
+pre{{white-space:pre-wrap;padding:1rem;border-left:4px solid #d33;background:#8881}}</style></head>
+<body><main><h1>The site could not be built</h1>
+<p>Fix the problems below and save; this page reloads by itself once the site builds.</p>
+<pre>{html.escape(text)}</pre></main></body>
+</html>
+""".encode()

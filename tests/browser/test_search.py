@@ -1,0 +1,69 @@
+"""Searching: from the header box, on the search page with filters, by a person's other names, into an entry."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote, urljoin, urlsplit
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .conftest import Digest
+from .reader import results
+
+pytestmark = pytest.mark.browser
+
+
+def test_header_box_searches_from_any_page(page: Page, base: str) -> None:
+    page.goto(f"{base}timeline/")
+    page.fill("#site-q", "cloud")
+    page.press("#site-q", "Enter")
+    expect(page).to_have_url(f"{base}search/?q=cloud")
+    expect(page.locator(".pagefind-ui__search-input")).to_have_value("cloud")
+    found = results(page)
+    assert found, "searching for 'cloud' found nothing"
+    for _, href in found:
+        assert href.startswith(urlsplit(base).path + "entries/"), href
+
+
+def test_filters_narrow_the_results(page: Page, base: str, digest: Digest) -> None:
+    page.goto(f"{base}search/")
+    page.locator(".pagefind-ui__search-input").fill("digital")
+    everything = {title for title, _ in results(page)}
+    assert len(everything) > 1
+
+    topic = min((slug for slug in digest.topics if digest.titles(topics=slug) & everything),
+                key=lambda slug: len(digest.titles(topics=slug) & everything))
+    expected = digest.titles(topics=topic) & everything
+    assert expected < everything, "no topic splits the results, so the filter cannot be shown to work"
+    box = page.locator(f"input[name='topic'][value='{digest.topics[topic]['title']}']")
+    box.check()
+    assert {title for title, _ in results(page, len(expected))} == expected
+    box.uncheck()
+    results(page, len(everything))
+
+    year = max(entry.year for entry in digest.entries)
+    expected = digest.titles(year=year) & everything
+    assert expected < everything
+    page.locator(f"input[name='year'][value='{year}']").check()
+    assert {title for title, _ in results(page, len(expected))} == expected
+
+
+def test_result_opens_the_entry_with_the_words_highlighted(page: Page, base: str) -> None:
+    page.goto(f"{base}search/?q=DingTalk")
+    title, href = results(page)[0]
+    assert re.fullmatch(rf"{urlsplit(base).path}entries/[a-z0-9-]+/\?highlight=dingtalk", href), href
+    page.get_by_role("link", name=title, exact=True).click()
+    expect(page).to_have_url(urljoin(base, href))
+    expect(page.locator("h1")).to_have_text(title)
+    marks = page.locator("[data-pagefind-body] mark.pagefind-highlight")
+    expect(marks.first).to_be_visible()
+    assert {text.lower() for text in marks.all_inner_texts()} == {"dingtalk"}
+
+
+@pytest.mark.parametrize("name", ["Ma Yun", "马云", "Jack Ma"])
+def test_another_name_finds_the_persons_entries_first(page: Page, base: str, digest: Digest, name: str) -> None:
+    page.goto(f"{base}search/?q={quote(name)}")
+    theirs = digest.titles(people="jack-ma")
+    found = [title for title, _ in results(page)]
+    assert set(found[: len(theirs)]) == theirs, found
