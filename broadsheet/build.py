@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import shutil
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+import jinja2
 
 from . import cache as cache_store
 from . import search
@@ -15,7 +19,7 @@ from .collect import collect
 from .errors import BuildError
 from .model import Digest
 from .parallel import pmap
-from .read import read_content
+from .read import LITTER, read_content
 from .render import PageSpec, Renderer, plan, template_digests
 from .write import build_lock, link_tree, stage, staging_dir, swap
 
@@ -75,30 +79,43 @@ def build(options: Options) -> Result:
             previous = Cache(entries=previous.entries)
         new = render_site(options, previous)
         if new.changed or new.removed or new.reindex or not exists:
-            staged = staging_dir(options.out)
-            stage(options.out, staged, new.changed, [p for p in new.cache.outputs if p not in new.changed])
-            if new.reindex:
-                search.index_site(staged)
-            elif options.search:
-                link_tree(options.out / search.BUNDLE, staged / search.BUNDLE)
+            publish(options, new, exists)
+        if not options.use_cache:
             cache_store.forget(options.out)
-            swap(options.out, staged)
-        if options.use_cache and (new.cache != previous or not exists):
-            cache_store.save(options.out, new.cache)
-        else:
-            cache_store.forget(options.out)
+        elif new.cache != previous or not exists:
+            with contextlib.suppress(OSError):  # a cache that cannot be saved only makes the next build slower
+                cache_store.save(options.out, new.cache)
     return Result(pages=new.pages, entries=len(new.digest.entries), rendered=new.rendered,
                   written=len(new.changed), indexed=new.reindex, seconds=time.perf_counter() - started,
                   warnings=new.digest.warnings, digest=new.digest)
 
 
-def render_site(options: Options, previous: Cache) -> Rendered:
-    """Read, collect, plan, and render the pages whose inputs changed since `previous`."""
+def publish(options: Options, new: Rendered, exists: bool) -> None:
+    """Stage the new site beside the old one, index it, and swap it in; on any failure, the old site stays."""
+    staged = staging_dir(options.out)
+    try:
+        stage(options.out, staged, new.changed, [p for p in new.cache.outputs if p not in new.changed])
+        if new.reindex:
+            search.index_site(staged)
+        elif options.search and exists:
+            link_tree(options.out / search.BUNDLE, staged / search.BUNDLE)
+        cache_store.forget(options.out)
+        swap(options.out, staged)
+    except BaseException:  # Ctrl-C and SIGTERM included: never leave a half-built staging folder behind
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+
+
+def render_site(options: Options, previous: Cache, env: jinja2.Environment | None = None) -> Rendered:
+    """Read, collect, plan, and render the pages whose inputs changed since `previous`.
+
+    `env` is a Jinja environment to reuse (serve's, across rebuilds); by default a fresh one.
+    """
     content = read_content(options.content, options.drafts, mapper=pmap, known=previous.entries)
     if options.base_url:
         content = replace(content, site=replace(content.site, base_url=options.base_url.rstrip("/") + "/"))
     digest = collect(content, previous.related)
-    renderer = Renderer(options.templates, digest)
+    renderer = Renderer(options.templates, digest, env)
     specs = plan(digest)
     fingerprints = page_fingerprints(specs, template_digests(renderer.env))
     todo = [s for s in specs if previous.outputs.get(s.path, ("",))[0] != fingerprints[s.path]]
@@ -136,7 +153,8 @@ def read_assets(folder: Path) -> dict[str, bytes]:
     if not folder.is_dir():
         return {}
     return {f"assets/{p.relative_to(folder).as_posix()}": p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.startswith(".")}
+            for p in sorted(folder.rglob("*"))
+            if p.is_file() and not any(LITTER.match(part) for part in p.relative_to(folder).parts)}
 
 
 def _sha(data: bytes) -> str:

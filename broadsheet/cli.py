@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import functools
 import json
-import os
-import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -48,8 +45,6 @@ def _content_options(p: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    # `kill` and service managers send SIGTERM: stop as tidily as for Ctrl-C (the site swap is atomic).
-    signal.signal(signal.SIGTERM, functools.partial(_interrupt, os.getpid()))
     try:
         if args.command == "build":
             return run_build(args)
@@ -65,12 +60,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; the previous site is untouched", file=sys.stderr)
         return 130
-
-
-def _interrupt(main_pid: int, signum: int, frame: object) -> None:
-    if os.getpid() != main_pid:  # a forked worker that its pool is stopping: just end
-        os._exit(128 + signum)
-    raise KeyboardInterrupt
 
 
 def run_build(args: argparse.Namespace) -> int:

@@ -7,14 +7,12 @@ import re
 import unicodedata
 
 from .errors import ContentError, closest, did_you_mean
-from .yamlfile import Key, Loaded, dotted
+from .yamlfile import MONTHS, Key, Loaded, dotted
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _YEAR_MONTH = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
 # Invisible characters that XML (the feeds) forbids or that editors hide; YAML lets "\x07" escapes through.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")  # not calendar.month_name, which follows the locale
 _MONTHS = {name.lower()[:3]: n for n, name in enumerate(MONTHS, 1)}
 _DATE_FORMATS = (  # (pattern, order of year/month/day groups)
     (re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"), "ymd"),

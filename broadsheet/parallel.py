@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -33,11 +34,23 @@ def pmap(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
     try:
         chunk = -(-len(items) // (count * 4))
         ranges = [(start, min(start + chunk, len(items))) for start in range(0, len(items), chunk)]
-        with multiprocessing.get_context("fork").Pool(count) as pool:
+        # Ctrl-C goes to the whole process group. Workers ignore it, so only this process stops, tears
+        # the pool down and reports one clean line; SIGINT is held back while forking so no worker
+        # can be hit before its handler is set.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            pool = multiprocessing.get_context("fork").Pool(count, initializer=_ignore_interrupts)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        with pool:
             parts = pool.map(_run_range, ranges, chunksize=1)
     finally:
         _JOB = None
     return [result for part in parts for result in part]  # type: ignore[misc]
+
+
+def _ignore_interrupts() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run_range(bounds: tuple[int, int]) -> list[object]:

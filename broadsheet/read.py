@@ -34,12 +34,23 @@ RESERVED = frozenset((
     "index", "entries", "topics", "people", "organizations", "timeline", "search", "pagefind", "assets", "feed",
     "feed-xml", "sitemap", "robots", "404", "page", "pages", "con", "prn", "aux", "nul",
     *(f"{port}{n}" for port in ("com", "lpt") for n in range(10))))
-# Editor and OS litter: swap, backup and lock files (vim's `4913` probe, emacs `#x#` and `.#x`), Finder's
-# `.DS_Store` and `._x`, Windows' Thumbs.db. Skipped without a word.
-_LITTER = re.compile(r"^(\..*|.*~|#.*#|.*\.(swp|swo|swx|bck|tmp|bak|orig)|4913|\d+|(?i:thumbs\.db|desktop\.ini))$")
+# Names that editors, tools and file managers write beside the real files: never sources. `watch`
+# ignores their events and the build skips them, so the two always agree on what a source is.
+LITTER = re.compile(
+    r"""^(?:
+        \..*                        # hidden: emacs locks .#x.md, vim swap .x.md.swp, .goutputstream-*, ._x.md
+      | .*~                         # backups: x.md~ (vim, emacs, gedit)
+      | \#.*\#                      # emacs auto-save #x.md#
+      | .*\.(?:sw[a-p]|swpx|bck|bak|tmp|orig)  # swap, backup and temporary copies
+      | [0-9]+                      # vim's write probe 4913 (and other numbered probes)
+      | .*___jb_(?:tmp|old)___      # JetBrains safe-write copies
+      | (?i:thumbs\.db|desktop\.ini)
+    )$""",
+    re.VERBOSE,
+)
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 _WORD = re.compile(r"[\w']+")
-_SENTENCE = re.compile(r"(?<=[.!?\u3002\uff01\uff1f])\s*")
+_SENTENCE = re.compile(r"[^.!?\u3002\uff01\uff1f]+(?:[.!?\u3002\uff01\uff1f]+[\"'\u201d\u2019\u300d\u300f)]*|$)")
 _QUOTE_MARKS = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"', "\u00ab": '"',
                               "\u00bb": '"', "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'"})
 COPY_RUN = 12  # a summary sharing this many consecutive words with the body is not the curator's own
@@ -65,11 +76,13 @@ def read_content(content: Path, drafts: bool = False, mapper: Mapper | None = No
 
     `known` maps Entry.digest to entries read before: a file whose digest is there is not parsed again.
     """
+    if not content.is_dir():
+        raise BuildError(f"content folder {content} not found; pass --content DIR")
     errors: list[ContentError] = []
     notes: list[str] = []
     root = content.resolve()
     site = read_site(content, root, errors)
-    registry = read_registry(content, root, errors)
+    registry, unread = read_registry(content, root, errors)
     files = list_markdown(content, "entries", root, errors, notes)
     known = known or {}
     reused: list[tuple[Entry | None, list[ContentError]]] = []
@@ -80,7 +93,7 @@ def read_content(content: Path, drafts: bool = False, mapper: Mapper | None = No
             reused.append((cached, []))
         else:
             todo.append((rel, raw))
-    results = [*reused, *(mapper or _serial_map)(EntryReader(registry), todo)]
+    results = [*reused, *(mapper or _serial_map)(EntryReader(registry, unread), todo)]
     entries = []
     for entry, problems in results:
         errors.extend(problems)
@@ -128,7 +141,8 @@ def decode(raw: bytes, path: str) -> tuple[str | None, ContentError | None]:
 def guess_encoding(raw: bytes) -> str:
     """Which legacy encoding bytes that are not UTF-8 were probably saved in."""
     mixed = raw.decode("utf-8", errors="replace")
-    if sum(1 for ch in mixed if ord(ch) > 127 and ch != "\ufffd") > mixed.count("\ufffd"):
+    # A few bad bytes among many good characters: a paste, not a whole file in another encoding.
+    if sum(1 for ch in mixed if ord(ch) > 127 and ch != "\ufffd") > 4 * mixed.count("\ufffd"):
         return "UTF-8 with some stray bytes (perhaps pasted from a file in another encoding)"
     high = re.findall(rb"[\x80-\xff]+", raw)
     # Chinese text comes in runs of two-byte characters; accented Latin letters stand mostly alone.
@@ -152,24 +166,29 @@ def list_markdown(content: Path, folder_name: str, root: Path, errors: list[Cont
         errors.append(ContentError(str(folder), 0, "", "folder is a symlink that leads outside the content "
                                    "folder", "move the files into content/ instead"))
         return []
-    items = sorted(os.scandir(folder), key=lambda d: d.name)
+    try:
+        items = sorted(os.scandir(folder), key=lambda d: d.name)
+    except OSError as exc:
+        errors.append(ContentError(str(folder), 0, "", f"cannot list the folder: {exc.strerror}"))
+        return []
     taken = {d.name[:-3] for d in items if d.name.endswith(".md") and SLUG.match(d.name[:-3])}
     files = []
     for item in items:
         rel = f"{folder}/{item.name}"
-        if _LITTER.match(item.name):
+        if LITTER.match(item.name):
             continue
         if not item.name.lower().endswith(".md") or item.is_dir():
             notes.append(f"{rel}: ignored ({folder_name} are .md files)")
             continue
-        if not _inside(Path(item.path), root):
+        if item.is_symlink() and not _inside(Path(item.path), root):
             errors.append(ContentError(rel, 1, "", "symlink leads outside the content folder",
                                        "copy the file into content/ instead"))
             continue
         if not _check_slug(item.name[:-3], rel, errors, taken, item.name.endswith(".md")):
             continue
         try:
-            files.append((rel, Path(item.path).read_bytes()))
+            with open(item.path, "rb") as handle:  # no Path object: this runs once per entry per rebuild
+                files.append((rel, handle.read()))
         except FileNotFoundError:
             errors.append(ContentError(rel, 1, "", "cannot read file: it is a broken symlink",
                                        "delete it, or point it at a file inside content/"))
@@ -236,7 +255,7 @@ def nesting_error(path: str, body: Body, body_line: int) -> ContentError | None:
         return None
     return ContentError(path, body_line + body.too_deep, "body",
                         "block quotes and lists are nested too deeply here: the text inside would be lost",
-                        "flatten the nesting (at most 9 lists or 19 quotes deep)")
+                        "flatten the nesting: at most 9 lists or 19 block quotes deep")
 
 
 # --- site.yaml and the registries ------------------------------------------------------------------
@@ -288,17 +307,22 @@ def read_site(content: Path, root: Path, errors: list[ContentError]) -> Site:
                 base_url=base_url.rstrip("/") + "/" if base_url else "", curator=fields.text("curator", False))
 
 
-def read_registry(content: Path, root: Path, errors: list[ContentError]) -> Registry:
+def read_registry(content: Path, root: Path, errors: list[ContentError]) -> tuple[Registry, frozenset[str]]:
+    """The three registries, and the kinds whose file could not be read (their references go unchecked,
+    rather than every entry repeating that the file is missing)."""
     digest = hashlib.sha256(__version__.encode())
-    tables = []
+    tables, unread = [], set()
     for name, allowed in (("topics", ("title", "description")), ("people", ("name", "aliases", "role")),
                           ("organizations", ("name", "aliases", "description"))):
         fields, file_hash = _load_mapping(content / f"{name}.yaml", root, errors, empty_ok=True)
         digest.update(file_hash.encode())
         tables.append(_read_table(name, fields, allowed) if fields else {})
+        if fields is None:
+            unread.add(name)
     topics, people, orgs = tables
-    return Registry(topics=topics, people=people, organizations=orgs,  # type: ignore[arg-type]
-                    digest=digest.hexdigest()[:16])
+    registry = Registry(topics=topics, people=people, organizations=orgs,  # type: ignore[arg-type]
+                        digest=digest.hexdigest()[:16])
+    return registry, frozenset(unread)
 
 
 def _read_table(kind: str, fields: Fields, allowed: tuple[str, ...]) -> dict[str, Topic | Person | Organization]:
@@ -347,8 +371,9 @@ def _claim_names(item: Fields, slug: str, names: list[tuple[str | int, str]],
 class EntryReader:
     """Reads one entry file against a registry; picklable, so a process pool can run it."""
 
-    def __init__(self, registry: Registry) -> None:
+    def __init__(self, registry: Registry, unread: frozenset[str] = frozenset()) -> None:
         self.registry = registry
+        self.unread = unread  # registries that failed to load: references to them are not checked
         self.tables = {kind: registry.names(kind) for kind in ("topics", "people", "organizations")}
         # How each known name is spelt in the YAML, for did-you-mean hints ("Jack Ma", not "jack ma").
         self.spellings = {kind: _spellings(getattr(registry, kind).values())
@@ -431,7 +456,7 @@ class EntryReader:
             if text and _normalise_quote(text) not in haystack:
                 closest = closest_sentence(text, body_text)
                 item.error("text", "quote not found in the body",
-                           f"the closest passage is \"{closest}\"" if closest else
+                           f"the closest passage in the body is `{closest}`" if closest else
                            "copy it verbatim from the source text; spacing and quote marks may differ")
             quotes.append(Quote(text, by))
         return tuple(quotes)
@@ -454,13 +479,12 @@ class EntryReader:
         if not name:
             return ""
         slug = self.tables[kind].get(name.lower())
-        if slug is None:
+        if slug is None and kind not in self.unread:
             singular = {"topics": "topic", "people": "person", "organizations": "organisation"}[kind]
             close = difflib.get_close_matches(name.lower(), sorted(self.spellings[kind]), n=1, cutoff=0.6)
             suggestion = f"did you mean `{self.spellings[kind][close[0]]}`? " if close else ""
             f.error(field, f"unknown {singular} `{name}`", f"{suggestion}define it in {kind}.yaml if it is new")
-            return ""
-        return slug
+        return slug or ""
 
     def check_original(self, f: Fields, summary: str, body: str) -> None:
         run = copied_run(summary, body)
@@ -491,7 +515,7 @@ def _normalise_quote(text: str) -> str:
 
 def closest_sentence(quote: str, body: str) -> str:
     """The body sentence most like `quote` (a misremembered word, a changed tense), or ''."""
-    sentences = [s for s in (_normalise_quote(s) for s in _SENTENCE.split(body)) if s]
+    sentences = [s for s in (_normalise_quote(s) for s in _SENTENCE.findall(body)) if s]
     close = difflib.get_close_matches(_normalise_quote(quote), sentences, n=1, cutoff=0.6)
     if not close:
         return ""
@@ -504,11 +528,11 @@ def copied_run(summary: str, body: str) -> str:
     words = list(_WORD.finditer(summary))
     if len(words) < COPY_RUN:
         return ""
-    body_words = _WORD.findall(body.lower())
-    shingles = {" ".join(body_words[i: i + COPY_RUN]) for i in range(len(body_words) - COPY_RUN + 1)}
+    # One substring search per window of the summary: far cheaper than a set of every window of the body.
+    body_text = f" {' '.join(_WORD.findall(body.lower()))} "
     lower = [w.group().lower() for w in words]
     for i in range(len(words) - COPY_RUN + 1):
-        if " ".join(lower[i: i + COPY_RUN]) in shingles:
+        if f" {' '.join(lower[i: i + COPY_RUN])} " in body_text:
             return summary[words[i].start(): words[i + COPY_RUN - 1].end()]
     return ""
 

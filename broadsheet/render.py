@@ -8,6 +8,7 @@ rebuilds stay fast without tracking dependencies by hand.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from jinja2 import meta
 from . import ENGINE
 from .errors import BuildError, ContentError
 from .model import Digest, Entry, OutputFile
+from .read import LITTER
 
 PER_PAGE = 50
 FEED_SIZE = 50
@@ -76,11 +78,12 @@ def template_digests(env: jinja2.Environment) -> dict[str, str]:
     """Each template's hash, covering the templates it extends, includes or imports."""
     loader = env.loader
     assert loader is not None
-    sources = {name: loader.get_source(env, name)[0] for name in loader.list_templates()}
+    names = [n for n in loader.list_templates() if not any(LITTER.match(part) for part in n.split("/"))]
+    sources = {name: loader.get_source(env, name)[0] for name in names}
     refs = {}
     for name, src in sources.items():
         try:
-            refs[name] = set(meta.find_referenced_templates(env.parse(src, name)))
+            refs[name] = _references(env, name, src)
         except jinja2.TemplateSyntaxError as exc:
             folder = Path(loader.searchpath[0]) if isinstance(loader, jinja2.FileSystemLoader) else Path()
             raise BuildError([ContentError(str(folder / name), exc.lineno, "", exc.message or "syntax error",
@@ -95,6 +98,12 @@ def template_digests(env: jinja2.Environment) -> dict[str, str]:
 
     return {name: _hash(ENGINE, *(sources.get(n, "") for n in sorted(closure(name, {name}))))
             for name in sources}
+
+
+@functools.lru_cache(maxsize=512)
+def _references(env: jinja2.Environment, name: str, source: str) -> frozenset[str]:
+    """The templates `source` extends, includes or imports; remembered, as `serve` asks on every rebuild."""
+    return frozenset(ref for ref in meta.find_referenced_templates(env.parse(source, name)) if ref)
 
 
 def _hash(*parts: str) -> str:
@@ -152,7 +161,9 @@ def plan(digest: Digest) -> list[PageSpec]:
         for slug, listed in digest.by_topic.items():
             add(f"topics/{slug}/feed.xml", "feed.xml", [cards(listed[:FEED_SIZE])],
                 entries=listed[:FEED_SIZE], topic=digest.registry.topics[slug])
-        add("sitemap.xml", "sitemap.xml", [cards(digest.entries)], entries=digest.entries)
+        # The sitemap shows only addresses and dates: an edited summary must not re-render it.
+        add("sitemap.xml", "sitemap.xml", [repr([(e.slug, e.date) for e in digest.entries])],
+            entries=digest.entries)
     add("robots.txt", "robots.txt", [])
     return specs
 
@@ -210,10 +221,14 @@ def _pagination(n: int, pages: int) -> dict[str, object]:
 
 
 class Renderer:
-    """Renders PageSpecs with one Jinja environment; shared values are the same for every page."""
+    """Renders PageSpecs with one Jinja environment; shared values are the same for every page.
 
-    def __init__(self, templates: Path, digest: Digest) -> None:
-        self.env = make_env(templates)
+    `serve` passes the environment of its previous rebuild: Jinja reloads a template whose file
+    changed, and keeps the compiled code of the others.
+    """
+
+    def __init__(self, templates: Path, digest: Digest, env: jinja2.Environment | None = None) -> None:
+        self.env = env if env is not None else make_env(templates)
         self.templates = templates
         self.shared = {"site": digest.site, "topics": digest.registry.topics, "people": digest.registry.people,
                        "organizations": digest.registry.organizations, "pages": digest.pages,
@@ -224,30 +239,41 @@ class Renderer:
         try:
             template = self.env.get_template(spec.template)
             text = template.render(self.shared, **spec.context, root=root, home=root or "./", path=spec.path)
-        except jinja2.TemplateError as exc:
+        except Exception as exc:  # any mistake in a template is the curator's to fix, never a traceback
             raise BuildError([template_error(exc, spec, self.templates)]) from None
         return OutputFile(spec.path, text.encode("utf-8"))
 
 
-def template_error(exc: jinja2.TemplateError, spec: PageSpec, templates: Path) -> ContentError:
+def template_error(exc: Exception, spec: PageSpec, templates: Path) -> ContentError:
     """Name the template file and line (from Jinja's rewritten traceback) and the page being rendered."""
-    name, line = spec.template, 0
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        name, line = exc.name or exc.filename or name, exc.lineno
-    elif isinstance(exc, jinja2.TemplateNotFound):
-        return ContentError(str(templates / spec.template), 0, "", f"template `{exc.name}` not found "
-                            f"while rendering {spec.path}", f"add it to {templates}/")
+        name, line = exc.name or exc.filename or spec.template, exc.lineno
     else:
-        tb = exc.__traceback__
-        while tb is not None:
-            filename = tb.tb_frame.f_code.co_filename
-            if filename.startswith(str(templates)):
-                name, line = Path(filename).name, tb.tb_lineno
-            tb = tb.tb_next
+        name, line = _template_frame(exc, templates, spec.template)
     entry = spec.context.get("entry")
     subject = f"entry {entry.path}" if isinstance(entry, Entry) else spec.path
-    return ContentError(str(templates / name), line, "", f"{exc.message or type(exc).__name__} "
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return ContentError(str(templates / name), line, "", f"template `{exc.name}` not found "
+                            f"while rendering {subject}", f"add it to {templates}/")
+    message = exc.message if isinstance(exc, jinja2.TemplateError) else None
+    return ContentError(str(templates / name), line, "", f"{message or _describe(exc)} "
                         f"while rendering {subject}", "fix the template; the previous site is untouched")
+
+
+def _template_frame(exc: BaseException, templates: Path, default: str) -> tuple[str, int]:
+    """The innermost template frame in the traceback: Jinja compiles templates to code named after the file."""
+    name, line = default, 0
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.startswith(str(templates)):
+            name, line = Path(filename).relative_to(templates).as_posix(), tb.tb_lineno
+        tb = tb.tb_next
+    return name, line
+
+
+def _describe(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
 def render_all(renderer: Renderer, specs: Sequence[PageSpec]) -> list[OutputFile]:

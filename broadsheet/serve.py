@@ -42,6 +42,7 @@ from . import search
 from .build import Options, build, render_site
 from .cache import Cache
 from .errors import BuildError, ContentError
+from .render import make_env
 from .watch import watch
 from .write import build_lock, safe_path, swap, write_in_place
 
@@ -82,17 +83,19 @@ def run(options: Options, port: int, until: Callable[[], None]) -> int:
         return 2
     session = Session(options, hub)
     watcher = watch([options.content, options.templates, options.assets], session.rebuild)
+    serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
+                               name="broadsheet-http", daemon=True)
     try:
         remove_leftovers(options.out)
         session.start()
-        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
-                         name="broadsheet-http", daemon=True).start()
+        serving.start()
         print(f"serving {options.out} at http://{HOST}:{server.server_port}/ (Ctrl-C to stop)", flush=True)
         until()
-    finally:
+    finally:  # also after Ctrl-C during the first build, which `cli` reports
         watcher.stop()
         hub.close()
-        server.shutdown()
+        if serving.is_alive():  # shutdown() waits for serve_forever, so only once it runs
+            server.shutdown()
         server.server_close()
         session.finish()
     print("stopped", flush=True)
@@ -110,8 +113,11 @@ def listen_problem(port: int, exc: OSError | OverflowError) -> str:
 def wait_for_signal() -> None:
     """Return once SIGINT or SIGTERM arrives."""
     received: list[int] = []
+    main = os.getpid()
 
     def handler(signum: int, _frame: object) -> None:
+        if os.getpid() != main:  # a forked render worker (Ctrl-C reaches the whole group): leave, so
+            raise SystemExit(128 + signum)  # its pool can shut down instead of waiting on it
         received.append(signum)
 
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -224,6 +230,7 @@ class Session:
         self._indexed = ""  # Cache.searched of the index now in the folder
         self._work: Path | None = None  # the index refresh's scratch folder while one runs
         self._indexer = Background(self.refresh_search, "broadsheet-search") if options.search else None
+        self._env = make_env(options.templates)  # reused: compiled templates survive rebuilds
 
     def start(self) -> None:
         """The first build, reported like `broadsheet build`; a failure is served as an error page."""
@@ -269,7 +276,7 @@ class Session:
             return self._full()  # first success, or the folder was replaced by a `build` meanwhile
         out = self.options.out
         with build_lock(out):
-            new = render_site(self.options, self._previous)
+            new = render_site(self.options, self._previous, self._env)
             if new.changed or new.removed:
                 cache_store.forget(out)  # a server killed mid-write must not leave a cache that lies
                 write_in_place(out, new.changed, new.removed)
@@ -495,6 +502,10 @@ class Handler(BaseHTTPRequestHandler):
                 self._reply(500, b"500 internal error; see the terminal\n", PLAIN, body)
 
     def _route(self, body: bool) -> None:
+        if not local_host(self.headers.get("Host", HOST)):
+            self.close_connection = True
+            return self._reply(400, b"400 bad request: this server answers only to 127.0.0.1 and localhost\n",
+                               PLAIN, body)
         if len(self.path) > LONGEST_TARGET:
             self.close_connection = True
             return self._reply(414, b"414 address too long\n", PLAIN, body)
@@ -544,14 +555,15 @@ class Handler(BaseHTTPRequestHandler):
 
     def _stream(self, body: bool) -> None:
         self.close_connection = True
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        if not body:
-            return
+        # Subscribed before the headers go out: once a page sees the stream open, it misses nothing.
         stream = self.site.hub.subscribe()
         try:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            if not body:
+                return
             self.wfile.write(b"retry: 1000\n\n")  # reconnect quickly after a server restart
             while True:
                 try:
@@ -579,6 +591,17 @@ class Handler(BaseHTTPRequestHandler):
         if body:
             self.wfile.write(data)
 
+
+
+_HOST = re.compile(r"(\[[^\]]*\]|[^:]*)(?::[0-9]*)?")
+
+
+def local_host(header: str) -> bool:
+    """Whether a Host header names this machine. Another name means a page elsewhere resolved its own
+    domain to 127.0.0.1 (DNS rebinding) to read the preview, drafts included; it is refused."""
+    match = _HOST.fullmatch(header.strip().lower())
+    name = match.group(1) if match else ""
+    return name in ("127.0.0.1", "localhost", "[::1]") or name.endswith(".localhost")
 
 
 def parse_target(target: str) -> tuple[tuple[str, ...], bool, str]:
@@ -671,8 +694,7 @@ RELOAD_SCRIPT = """(function () {
   "use strict";
   var page = __CONFIG__;
   if (!window.EventSource || window.__broadsheetLive) return;
-  window.__broadsheetLive = true;
-  var source = new EventSource("/__broadsheet/events"), panel = null;
+  var source = window.__broadsheetLive = new EventSource("/__broadsheet/events"), panel = null;
   function data(event) { return JSON.parse(event.data); }
   function reload() { source.close(); location.reload(); }
   function own() {
@@ -703,11 +725,11 @@ RELOAD_SCRIPT = """(function () {
       close.textContent = "Dismiss";
       close.style.cssText = "float:right;font:inherit;color:#000;background:#fff;border:0;padding:.2rem .6rem";
       close.onclick = function () { panel.hidden = true; };
-      var text = document.createElement("pre");
-      text.style.cssText = "white-space:pre-wrap;margin:.5rem 0 0;font:inherit";
+      var pre = document.createElement("pre");
+      pre.style.cssText = "white-space:pre-wrap;margin:.5rem 0 0;font:inherit";
       panel.appendChild(close);
       panel.appendChild(title);
-      panel.appendChild(text);
+      panel.appendChild(pre);
       document.body.appendChild(panel);
     }
     panel.hidden = false;

@@ -11,7 +11,6 @@ the burst (temporaries with any name), and hands over the batch once.
 from __future__ import annotations
 
 import contextlib
-import re
 import sys
 import threading
 import time
@@ -34,23 +33,12 @@ from watchdog.events import (
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
+from .read import LITTER
+
 QUIET = 0.05  # a save's events arrive within a few ms of each other; 50 ms of silence ends the burst
 SETTLE = 0.3  # when a changed file is missing, its editor may still be about to write the new copy
 LONGEST = 1.0  # a file written slowly for longer than this is rebuilt anyway, then again when done
 
-# Names that editors and tools write beside the real file and remove again. Opening or reading a
-# file is deliberately not an event either: the rebuild itself reads every source.
-LITTER = re.compile(
-    r"""^(?:
-        \..*                        # hidden: emacs locks .#x.md, vim swap .x.md.swp, .goutputstream-*, .git
-      | .*~                         # backups: x.md~ (vim, emacs, gedit)
-      | \#.*\#                      # emacs auto-save #x.md#
-      | .*\.(?:sw[a-p]|swpx|bck|bak|tmp|orig)  # swap, backup and temporary copies
-      | [0-9]+                      # vim's write probe 4913 (and other numbered probes)
-      | .*___jb_(?:tmp|old)___      # JetBrains safe-write copies
-    )$""",
-    re.VERBOSE,
-)
 EVENTS: list[type[FileSystemEvent]] = [
     FileCreatedEvent, FileModifiedEvent, FileClosedEvent, FileDeletedEvent, FileMovedEvent,
     DirCreatedEvent, DirDeletedEvent, DirMovedEvent,

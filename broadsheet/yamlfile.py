@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import yaml
 
@@ -25,6 +26,16 @@ _RESOLVER = yaml.resolver.Resolver()
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _STR = "tag:yaml.org,2002:str"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_SYNTAX_HINTS = {  # libyaml's wording for the slips curators make most
+    "mapping values are not allowed in this context": "put a value that contains `: ` in quotes, "
+                                                      "or check the indentation",
+    "found unexpected end of stream": "a quoted value is not closed",
+    "found a tab character that violates indentation": "indent with spaces, not tabs",
+    "found character that cannot start any token": "indent with spaces, not tabs, and quote values that "
+                                                   "start with a symbol such as ` @ % or |",
+}
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")  # not calendar.month_name, which follows the locale
 MAX_DEPTH = 32  # front matter is two or three levels deep; deeper is a mistake or an attack
 
 
@@ -63,8 +74,8 @@ def _syntax_error(exc: yaml.MarkedYAMLError, path: str, first_line: int) -> Cont
     mark = exc.problem_mark or exc.context_mark
     line = (mark.line if mark is not None else 0) + first_line
     problem = exc.problem or exc.context or "invalid YAML"
-    return ContentError(path, line, "", f"YAML syntax error: {problem}",
-                        "check indentation, and quote values that contain ': ' or start with a symbol")
+    return ContentError(path, line, "", f"YAML syntax error: {problem}", _SYNTAX_HINTS.get(
+        problem, "check indentation, and quote values that contain ': ' or start with a symbol"))
 
 
 def tag_as_written(tag: str) -> str:
@@ -92,11 +103,21 @@ class _Builder:
         self.lines: dict[Key, int] = {}
         self.written: dict[Key, str] = {}
         self.errors: list[ContentError] = []
+        self.aliases: dict[str, tuple[int, int]] = {}  # alias -> (index of its error, times used)
 
     def error(self, line: int, key: Key, message: str, hint: str = "") -> None:
-        problem = ContentError(self.path, line, dotted(key), message, hint)
-        if problem not in self.errors:  # an alias bomb repeats one alias many times on a line
-            self.errors.append(problem)
+        self.errors.append(ContentError(self.path, line, dotted(key), message, hint))
+
+    def alias(self, line: int, key: Key, name: str) -> None:
+        """Report an alias once, at its first use: a bomb uses each of its aliases many times."""
+        if name in self.aliases:
+            index, uses = self.aliases[name]
+            self.aliases[name] = index, uses + 1
+            self.errors[index] = replace(self.errors[index], hint=f"write the value out in full; `*{name}` is "
+                                                                  f"used {uses + 1} times")
+            return
+        self.aliases[name] = len(self.errors), 1
+        self.error(line, key, f"YAML alias `*{name}` is not allowed", "write the value out in full")
 
     def stream(self, events: Iterator[yaml.Event]) -> object:
         value: object = None
@@ -121,7 +142,7 @@ class _Builder:
         line = self.line(event)
         self.lines.setdefault(key, line)
         if isinstance(event, yaml.AliasEvent):
-            self.error(line, key, f"YAML alias `*{event.anchor}` is not allowed", "write the value out in full")
+            self.alias(line, key, str(event.anchor))
             return None
         self.refuse_anchor(event, line, key)
         if depth >= MAX_DEPTH:
@@ -157,13 +178,14 @@ class _Builder:
             if isinstance(event, yaml.MappingEndEvent):
                 break
             line = self.line(event)
-            name = event.value if isinstance(event, yaml.ScalarEvent) else None
-            value_event = next(events)
-            if name is None:
+            if not isinstance(event, yaml.ScalarEvent):
                 self.error(line, key, "a key must be a plain name", "write `name: value`")
                 self.skip(event, events)
-                self.skip(value_event, events)
-            elif name in result:
+                self.skip(next(events), events)
+                continue
+            name = event.value
+            value_event = next(events)
+            if name in result:
                 first = self.lines[(*key, name)]
                 self.error(line, (*key, name), f"duplicate key (first set on line {first})",
                            "keep only one of them")
@@ -207,13 +229,11 @@ class _Builder:
 
 def impossible_date(written: str) -> tuple[str, str]:
     """Message and hint for a YYYY-MM-DD that names no day, such as 2024-02-30."""
-    year, month, day = (int(part) for part in written[:10].split("-"))
+    year, month, day = (int(part) for part in re.findall(r"\d+", written)[:3])
     if not 1 <= month <= 12:
         return f"`{written}` is not a real date: there is no month {month}", "write it as YYYY-MM-DD"
     if year < 1:
         return f"`{written}` is not a real date: there is no year {year}", "write it as YYYY-MM-DD"
     days = calendar.monthrange(year, month)[1]
-    name = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-            "November", "December")[month - 1]  # not calendar.month_name, which follows the locale
-    return (f"`{written}` is not a real date: {name} {year} has {days} days",
+    return (f"`{written}` is not a real date: {MONTHS[month - 1]} {year} has {days} days",
             f"the last day is {year:04d}-{month:02d}-{days:02d}" if day > days else "days count from 01")

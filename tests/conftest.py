@@ -2,10 +2,40 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def missing(what: str) -> None:
+    """Skip on a workstation, fail in CI: a browser suite that skips in CI proves nothing."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} is missing and CI is set; install it (make browser-deps)")
+    pytest.skip(f"{what} is missing (make browser-deps installs it)")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One Debian Chromium for the whole run: Playwright's sync API allows one driver at a time."""
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        missing(str(CHROMIUM))
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
 
 SITE = """\
 title: Test Digest

@@ -23,6 +23,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -31,6 +32,9 @@ from broadsheet.serve import RangeError, parse_target, requested_span
 from broadsheet.watch import is_litter
 
 from .conftest import ENTRY, entry, make_site
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 PROJECT = Path(__file__).resolve().parent.parent
 DEADLINE = 20.0  # seconds before a wait gives up; generous, as CI machines stall
@@ -150,16 +154,18 @@ Start = Callable[..., Server]
 def start(tmp_path: Path) -> Iterator[Start]:
     servers: list[Server] = []
 
-    def start_server(content: Path, *, search: bool = False, templates: Path | None = None) -> Server:
+    def start_server(content: Path, *, search: bool = False, templates: Path | None = None,
+                     assets: Path | None = None) -> Server:
         out = tmp_path / "site"
-        if templates is None:
+        if templates is None and assets is None:
             command = [sys.executable, "build.py", "serve", "--content", str(content), "--out", str(out),
                        "--port", "0", *([] if search else ["--no-search"])]
-        else:  # the command line has no --templates; serve's own entry point takes Options
+        else:  # the command line has no --templates or --assets; serve's own entry point takes Options
             code = ("import sys; from pathlib import Path; from broadsheet.build import Options; "
                     "from broadsheet.serve import run, wait_for_signal; "
                     f"sys.exit(run(Options(content=Path({str(content)!r}), out=Path({str(out)!r}), "
-                    f"templates=Path({str(templates)!r}), search={search}), 0, wait_for_signal))")
+                    f"templates=Path({str(templates or PROJECT / 'templates')!r}), "
+                    f"assets=Path({str(assets or PROJECT / 'assets')!r}), search={search}), 0, wait_for_signal))")
             command = [sys.executable, "-c", code]
         server = Server(command)
         servers.append(server)
@@ -171,12 +177,13 @@ def start(tmp_path: Path) -> Iterator[Start]:
             server.stop()
 
 
-def summary(words: str) -> str:
-    return f"summary: >-\n  A new account of {words}, written by the curator for this test."
+SUMMARY = "A short account, in the curator's words, of small shops renting servers instead of buying them."
 
 
 def edited(words: str) -> str:
-    return entry(summary=summary(words))
+    """The test entry with a new summary mentioning `words`."""
+    assert SUMMARY in ENTRY
+    return ENTRY.replace(SUMMARY, f"A new account of {words}, written by the curator for this test.")
 
 
 # --- serving --------------------------------------------------------------------------------------
@@ -255,6 +262,8 @@ def test_malformed_requests_are_refused_without_a_traceback(tmp_path: Path, star
         assert server.get("/robots.txt", headers={"Range": bad})[0] == 416, bad
     status, headers, body = server.get("/", method="HEAD")
     assert (status, body) == (200, b"") and int(headers["content-length"]) > 0
+    assert server.get("/", headers={"Host": "attacker.example:8000"})[0] == 400  # DNS rebinding
+    assert server.get("/", headers={"Host": "localhost:1234"})[0] == 200  # e.g. through an SSH tunnel
     assert server.get("/")[0] == 200  # still alive
     assert "Traceback" not in "\n".join(server.lines)
 
@@ -490,9 +499,21 @@ def test_a_saved_summary_becomes_searchable(tmp_path: Path, start: Start) -> Non
     assert cbor_text("zyxquuv") not in index_words(bundle)
     events = server.events()
     events.expect("hello")
+    statuses: list[int] = []
+    refreshed = threading.Event()
+
+    def use_search() -> None:  # a reader searching all through the refresh
+        while not refreshed.is_set():
+            statuses.append(server.get("/pagefind/pagefind-entry.json")[0])
+
+    reader = threading.Thread(target=use_search)
+    reader.start()
     (content / "entries/cloud-shop.md").write_text(edited("the zyxquuv shopkeepers"))
     build_number = int(str(events.expect("reload")["build"]))
     events.until("search", lambda d: d["ok"] is True and int(str(d["build"])) >= build_number)
+    refreshed.set()
+    reader.join()
+    assert set(statuses) == {200}  # the old index answered until the new one was swapped in
     assert cbor_text("zyxquuv") in index_words(bundle)
     status, _, body = server.get("/pagefind/pagefind-entry.json")
     assert status == 200 and json.loads(body)["languages"]
@@ -534,3 +555,49 @@ def test_request_paths_are_decoded_once() -> None:
     for bad in ("relative", "/%ff", "/a%00", "/a%5cb"):
         with pytest.raises(ValueError):
             parse_target(bad)
+
+
+# --- in a browser -----------------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_an_open_page_reloads_restyles_and_shows_errors(tmp_path: Path, start: Start, browser: Browser) -> None:
+    assets = tmp_path / "assets"
+    shutil.copytree(PROJECT / "assets", assets)
+    content = make_site(tmp_path)
+    target = content / "entries/cloud-shop.md"
+    server = start(content, assets=assets)
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.set_default_timeout(DEADLINE * 1000)
+        page.goto(f"http://127.0.0.1:{server.port}/entries/cloud-shop/")
+        connected = "window.__broadsheetLive && window.__broadsheetLive.readyState === 1"
+        page.wait_for_function(connected)
+        page.evaluate("window.kept = true")  # a reload forgets it
+
+        target.write_text(edited("a browser watching the page"))
+        page.wait_for_function("document.body.textContent.includes('A new account of a browser watching')")
+        assert page.evaluate("window.kept") is None
+
+        page.wait_for_function(connected)
+        page.evaluate("window.kept = true")
+        style = assets / "style.css"
+        style.write_text(style.read_text() + "\nbody { outline: 3px solid rgb(1, 2, 3); }\n")
+        page.wait_for_function("getComputedStyle(document.body).outlineColor === 'rgb(1, 2, 3)'")
+        assert page.evaluate("window.kept") is True  # the stylesheet was swapped in place, no reload
+
+        target.write_text(entry(topics='topics: [cloud, "<b>bold</b>"]'))
+        overlay = page.get_by_role("alert", name="Build error")
+        overlay.wait_for()
+        line = ENTRY.split("\n").index("topics: [cloud, retail]") + 1
+        assert f"{target}:{line}: topics[1]: unknown topic `<b>bold</b>`" in str(overlay.text_content())
+        assert overlay.locator("b").count() == 0  # the message is text, not markup
+        assert "a browser watching the page" in page.text_content("main")  # the last good page stays
+
+        target.write_text(ENTRY)
+        page.wait_for_function("!document.body.textContent.includes('a browser watching the page')")
+        assert SUMMARY in page.text_content("main")
+        assert page.get_by_role("alert", name="Build error").count() == 0
+    finally:
+        context.close()

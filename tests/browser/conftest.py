@@ -1,13 +1,12 @@
 """Browser fixtures: the real digest built once, served at / and under /digest/archive/, one Chromium.
 
-Chromium is Debian's (/usr/bin/chromium), never a downloaded one. Without it the browser tests skip on a
-workstation but fail when CI is set, so a CI run can never pass by skipping them.
+The `browser` fixture (Debian's Chromium, never a downloaded one) lives in tests/conftest.py, which the
+serve tests share.
 """
 
 from __future__ import annotations
 
 import functools
-import os
 import subprocess
 import sys
 import threading
@@ -18,21 +17,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 REPO = Path(__file__).resolve().parents[2]
 CONTENT = REPO / "content"
-CHROMIUM = Path("/usr/bin/chromium")
 SUBPATH = "/digest/archive/"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def missing(what: str) -> None:
-    """Skip on a workstation, fail in CI: a browser suite that skips in CI proves nothing."""
-    if os.environ.get("CI"):
-        pytest.fail(f"{what} is missing and CI is set; install it (make browser-deps)")
-    pytest.skip(f"{what} is missing (make browser-deps installs it)")
 
 
 @dataclass(frozen=True)
@@ -132,16 +121,6 @@ def base(request: pytest.FixtureRequest, mounts: dict[str, str]) -> str:
 @pytest.fixture
 def root_base(mounts: dict[str, str]) -> str:
     return mounts["root"]
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        missing(str(CHROMIUM))
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @dataclass

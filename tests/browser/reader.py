@@ -7,7 +7,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from .conftest import missing
+from ..conftest import missing
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 TITLES = ".pagefind-ui__result-inner > .pagefind-ui__result-title .pagefind-ui__result-link"

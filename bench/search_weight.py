@@ -1,0 +1,108 @@
+"""Bytes a reader downloads to search a synthetic digest: the search page, then the first search.
+
+    .venv/bin/python bench/search_weight.py [--entries 1000] [--word cloud] [--keep DIR]
+
+Generates a corpus with ../shared/bench/make_corpus.py, builds it with search, serves it with a plain
+static server on 127.0.0.1, opens /search/ in Debian's Chromium, types the word and waits for the
+results. Every response body is counted as served (Python's server does not compress) and again as gzip
+would send it (Pagefind's index files are gzipped already, so they hardly shrink). Nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import subprocess
+import sys
+import tempfile
+import threading
+from collections import defaultdict
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from playwright.sync_api import Response, sync_playwright
+
+REPO = Path(__file__).resolve().parents[1]
+MAKE_CORPUS = REPO.parent / "shared" / "bench" / "make_corpus.py"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+class Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def kind_of(url: str) -> str:
+    """A short name for what a response is: a bundle file by name, an index part by folder, else the page."""
+    path = url.split("?", 1)[0]
+    name = path.rsplit("/", 1)[-1]
+    if "/pagefind/" not in path:
+        return "page " + (name or "index.html")
+    for part in ("fragment", "index", "filter"):
+        if f"/pagefind/{part}/" in path:
+            return f"pagefind {part}"
+    return "pagefind " + (name.split(".")[0] + ".pf_meta" if name.endswith(".pf_meta") else name)
+
+
+def measure(site: Path, word: str) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """(search page load, first search): for each kind of file, [count, bytes, gzip bytes]."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    phases: list[dict[str, list[int]]] = [defaultdict(lambda: [0, 0, 0]), defaultdict(lambda: [0, 0, 0])]
+    current = phases[0]
+
+    def count(response: Response) -> None:
+        body = response.body()
+        tally = current[kind_of(response.url)]
+        tally[0] += 1
+        tally[1] += len(body)
+        tally[2] += len(gzip.compress(body, 6))
+
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.on("response", count)
+            page.goto(f"http://127.0.0.1:{server.server_port}/search/", wait_until="networkidle")
+            current = phases[1]
+            page.locator(".pagefind-ui__search-input").fill(word)
+            page.locator(".pagefind-ui__result-link").first.wait_for()
+            page.wait_for_load_state("networkidle")
+            print(page.locator(".pagefind-ui__message").inner_text())
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    return phases[0], phases[1]
+
+
+def table(title: str, rows: dict[str, list[int]]) -> None:
+    print(f"\n{title}\n{'file':<28}{'count':>6}{'bytes':>10}{'gzip':>10}")
+    for name, (n, raw, packed) in sorted(rows.items(), key=lambda item: -item[1][1]):
+        print(f"{name:<28}{n:>6}{raw:>10,}{packed:>10,}")
+    print(f"{'total':<28}{sum(r[0] for r in rows.values()):>6}{sum(r[1] for r in rows.values()):>10,}"
+          f"{sum(r[2] for r in rows.values()):>10,}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--entries", type=int, default=1000)
+    ap.add_argument("--word", default="cloud")
+    ap.add_argument("--keep", type=Path, help="build into this folder instead of a temporary one")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = args.keep or Path(tmp)
+        content, site = work / f"content-{args.entries}", work / f"site-{args.entries}"
+        subprocess.run([sys.executable, str(MAKE_CORPUS), str(args.entries), str(content)], check=True)
+        subprocess.run([sys.executable, "build.py", "build", "--content", str(content), "--out", str(site),
+                        "--no-cache"], cwd=REPO, check=True)
+        load, search = measure(site, args.word)
+    table("Opening /search/", load)
+    table(f"First search for {args.word!r}", search)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""Markdown bodies: hostile input stays bounded in time, deep nesting is refused instead of losing text,
+raw HTML and script links are shown as text."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from broadsheet.errors import BuildError
+from broadsheet.markdown import MAX_NESTING, render_body, render_text
+from broadsheet.read import read_content
+
+from .conftest import ENTRY, make_site
+
+FRONT = ENTRY.split("---\n")[1]
+PARAGRAPHS = ('The first paragraph says it.\n\nThe second paragraph quotes a founder. "Renting is cheaper than owning."'
+              "\n\nThe third paragraph.\n\n")
+
+# Each body is built inside the child process from this expression, so the test file stays small.
+PATHOLOGICAL = {
+    "block quotes 10,000 deep": '">" * 10_000 + " deep\\n"',
+    "spaced block quotes 10,000 deep": '"> " * 10_000 + "deep\\n"',
+    "bullet lists 10,000 deep on one line": '"- " * 10_000 + "deep\\n"',
+    "ordered lists 10,000 deep on one line": '"1. " * 10_000 + "deep\\n"',
+    "quotes and lists alternating 10,000 deep": '"> - " * 5_000 + "deep\\n"',
+    "indented list 1,400 deep (2 MiB)": '"".join("  " * i + "- x\\n" for i in range(1_400))',
+    "200,000 [": '"[" * 200_000 + "\\n"',
+    "100,000 [a](": '"[a](" * 100_000 + "\\n"',
+    "100,000 *": '"*" * 100_000 + "\\n"',
+    "100,000 *a": '"*a " * 100_000 + "\\n"',
+    "100,000 _a_": '"_a_ " * 100_000 + "\\n"',
+    "100,000 backticks": '"`" * 100_000 + "\\n"',
+    "100,000 <": '"<" * 100_000 + "\\n"',
+    "100,000 entity starts": '"&#" * 100_000 + "\\n"',
+    "100,000 reference links": '"[x]: /u\\n\\n" + "[x]" * 100_000 + "\\n"',
+}
+_CHILD = """
+import json, sys, time
+from broadsheet.markdown import render_body
+source = eval(sys.argv[1])
+started = time.perf_counter()
+body = render_body(source)
+print(json.dumps({"seconds": time.perf_counter() - started, "too_deep": body.too_deep}))
+"""
+
+
+@pytest.mark.parametrize("name", PATHOLOGICAL)
+def test_pathological_markdown_finishes(name: str) -> None:
+    """Each takes well under 2 s here (the slowest, 200,000 `[`, about 1.5 s); the guard is generous so a
+    loaded machine does not fail the test, while a hang or a quadratic blow-up still does."""
+    result = subprocess.run([sys.executable, "-c", _CHILD, PATHOLOGICAL[name]], capture_output=True, text=True,
+                            timeout=20, check=True)
+    report = json.loads(result.stdout)
+    assert report["seconds"] < 20
+    deep = "deep" in name
+    assert (report["too_deep"] >= 0) == deep
+
+
+@pytest.mark.parametrize("depth", range(1, 40))
+@pytest.mark.parametrize("shape", ["> ", "- ", "1. ", "> - ", "* > "])
+def test_nesting_never_loses_text_silently(depth: int, shape: str) -> None:
+    body = render_body(shape * depth + "deep text\n\nafter\n")
+    kept = "deep text" in body.text and "after" in body.text
+    assert kept or body.too_deep == 0
+
+
+def test_indented_nesting_reports_the_line_where_text_would_be_lost() -> None:
+    source = "".join("  " * i + f"- level {i}\n" for i in range(12)) + "\nafter\n"
+    body = render_body(source)
+    assert body.too_deep == 9  # the tenth list: 2 levels per list (list, item), the cap is MAX_NESTING
+    assert MAX_NESTING == 20 and "level 8" in body.text and "level 9" not in body.text
+
+
+def test_deep_nesting_is_refused_with_the_file_line(tmp_path: Path) -> None:
+    text = f"---\n{FRONT}---\n{PARAGRAPHS}" + "> " * 30 + "deep\n"
+    content = make_site(tmp_path, {"entries/cloud-shop.md": text, "pages/about.md": "---\ntitle: About\n---\n\n"
+                                   + "- " * 25 + "x\n"})
+    with pytest.raises(BuildError) as caught:
+        read_content(content)
+    assert [str(e).replace(f"{content}/", "") for e in caught.value.errors] == [
+        "entries/cloud-shop.md:29: body: block quotes and lists are nested too deeply here: the text inside "
+        "would be lost (flatten the nesting: at most 9 lists or 19 block quotes deep)",
+        "pages/about.md:5: body: block quotes and lists are nested too deeply here: the text inside would be lost "
+        "(flatten the nesting: at most 9 lists or 19 block quotes deep)"]
+
+
+def test_nineteen_quotes_and_nine_lists_are_fine() -> None:
+    for source in ("> " * 19 + "deep\n", "".join("  " * i + "- x\n" for i in range(9)) + "  " * 9 + "deep\n"):
+        body = render_body(source)
+        assert body.too_deep == -1 and "deep" in body.text
+
+
+def test_raw_html_is_text_and_script_links_are_dropped() -> None:
+    body = render_body('<script>alert(1)</script>\n\nA <img src=x onerror=alert(2)> [a](javascript:alert(3)) '
+                       "[b](JaVaScRiPt:alert(4)) [c](data:text/html,x) [d](vbscript:x) [e](https://ok.example/)\n")
+    assert "<script>" not in body.html and "&lt;script&gt;alert(1)&lt;/script&gt;" in body.html
+    assert "<img" not in body.html and "&lt;img src=x onerror=alert(2)&gt;" in body.html
+    assert body.html.count("<a ") == 1 and '<a href="https://ok.example/">e</a>' in body.html
+    assert "[a](javascript:alert(3))" in body.html
+
+
+def test_jinja_syntax_in_a_body_is_text() -> None:
+    assert "{{ 7*7 }} {% if x %}" in render_body("{{ 7*7 }} {% if x %}\n").html
+
+
+def test_free_pages_keep_their_headings_and_have_no_paragraph_numbers() -> None:
+    assert render_text("# About\n\nText.\n") == "<h1>About</h1>\n<p>Text.</p>\n"

@@ -1,0 +1,277 @@
+"""Front matter and YAML: the split, syntax errors, non-mappings, duplicate keys, YAML 1.1 traps, tags,
+anchors and aliases. Every error is asserted as the full `path:line: field: message (hint)` line."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from broadsheet.errors import BuildError
+from broadsheet.read import read_content
+from broadsheet.yamlfile import load_yaml
+
+from .conftest import ENTRY, entry, make_site
+
+
+def problems(content: Path) -> list[str]:
+    """Every error read_content reports, with paths relative to the content folder."""
+    with pytest.raises(BuildError) as caught:
+        read_content(content)
+    return [str(e).replace(f"{content}/", "") for e in caught.value.errors]
+
+
+def entry_problems(tmp_path: Path, text: str | bytes) -> list[str]:
+    return problems(make_site(tmp_path, {"entries/cloud-shop.md": text}))
+
+
+# --- the front matter split ----------------------------------------------------------------------------
+
+def test_a_file_without_front_matter_says_how_to_start_one(tmp_path: Path) -> None:
+    assert entry_problems(tmp_path, "title: Cloud\n\nSome text.\n") == [
+        "entries/cloud-shop.md:1: no front matter (start the file with a line `---`, the fields, then another `---`)"]
+
+
+def test_toml_front_matter_is_recognised_and_refused(tmp_path: Path) -> None:
+    assert entry_problems(tmp_path, '+++\ntitle = "Cloud"\n+++\nText.\n') == [
+        "entries/cloud-shop.md:1: no front matter "
+        "(Broadsheet reads YAML front matter between `---` lines, not TOML between `+++`)"]
+
+
+def test_front_matter_after_a_blank_line_is_pointed_out(tmp_path: Path) -> None:
+    assert entry_problems(tmp_path, "\n" + ENTRY) == [
+        "entries/cloud-shop.md:1: no front matter (the opening `---` must be the very first line of the file)"]
+
+
+def test_unclosed_front_matter(tmp_path: Path) -> None:
+    assert entry_problems(tmp_path, "---\ntitle: Cloud\ndate: 2020-09-15\n") == [
+        "entries/cloud-shop.md:1: front matter is not closed (add a line `---` after the last field)"]
+
+
+def test_dashes_inside_a_value_and_in_the_body_do_not_split_the_file(tmp_path: Path) -> None:
+    text = entry(curator_note="curator_note: |\n  Removed a footer.\n  ---\n  and a rule.")
+    text = text.replace("The third paragraph closes the story.", "---\n\nThe third paragraph closes the story.")
+    content = make_site(tmp_path, {"entries/cloud-shop.md": text})
+    [parsed] = read_content(content).entries
+    assert parsed.curator_note == "Removed a footer.\n---\nand a rule."
+    assert "<hr />" in parsed.body_html and parsed.paragraphs == 3
+
+
+def test_opening_line_may_carry_trailing_spaces(tmp_path: Path) -> None:
+    content = make_site(tmp_path, {"entries/cloud-shop.md": "---  \n" + ENTRY[4:]})
+    assert len(read_content(content).entries) == 1
+
+
+# --- syntax and shape --------------------------------------------------------------------------------
+
+def test_syntax_error_line_is_counted_from_the_first_line_of_the_file(tmp_path: Path) -> None:
+    assert entry_problems(tmp_path, entry(kind="kind: [news")) == [
+        "entries/cloud-shop.md:5: YAML syntax error: did not find expected ',' or ']' "
+        "(check indentation, and quote values that contain ': ' or start with a symbol)"]
+
+
+def test_a_colon_in_an_unquoted_title(tmp_path: Path) -> None:
+    assert entry_problems(tmp_path, entry(title="title: Jack Ma: the interview")) == [
+        "entries/cloud-shop.md:2: YAML syntax error: mapping values are not allowed in this context "
+        "(put a value that contains `: ` in quotes, or check the indentation)"]
+
+
+def test_a_tab_used_for_indentation(tmp_path: Path) -> None:
+    text = ENTRY.replace("  publisher: Example Daily", "\tpublisher: Example Daily")
+    assert entry_problems(tmp_path, text) == [
+        "entries/cloud-shop.md:7: YAML syntax error: found a tab character that violates indentation "
+        "(indent with spaces, not tabs)"]
+
+
+def test_a_value_starting_with_a_backtick(tmp_path: Path) -> None:
+    assert entry_problems(tmp_path, entry(title="title: `Cloud` comes to the corner shop")) == [
+        "entries/cloud-shop.md:2: YAML syntax error: found character that cannot start any token "
+        "(indent with spaces, not tabs, and quote values that start with a symbol such as ` @ % or |)"]
+
+
+def test_an_unclosed_quote(tmp_path: Path) -> None:
+    assert entry_problems(tmp_path, entry(curator_note='curator_note: "Removed a footer.')) == [
+        "entries/cloud-shop.md:22: YAML syntax error: found unexpected end of stream "
+        "(a quoted value is not closed)"]
+
+
+def test_a_list_instead_of_a_mapping(tmp_path: Path) -> None:
+    assert entry_problems(tmp_path, "---\n- title: Cloud\n- date: 2020-09-15\n---\nText.\n") == [
+        "entries/cloud-shop.md:2: front matter must be `field: value` lines, got a list"]
+
+
+def test_a_scalar_instead_of_a_mapping(tmp_path: Path) -> None:
+    assert entry_problems(tmp_path, "---\nCloud comes to the corner shop\n---\nText.\n") == [
+        "entries/cloud-shop.md:2: front matter must be `field: value` lines, got the text "
+        "`Cloud comes to the corner shop`"]
+
+
+def test_empty_front_matter(tmp_path: Path) -> None:
+    assert entry_problems(tmp_path, "---\n---\nText.\n") == [
+        "entries/cloud-shop.md:2: front matter must be `field: value` lines, got nothing"]
+
+
+def test_duplicate_keys_are_refused_not_overwritten(tmp_path: Path) -> None:
+    assert entry_problems(tmp_path, entry(kind="kind: news\ntitle: A second title")) == [
+        "entries/cloud-shop.md:5: title: duplicate key (first set on line 2) (keep only one of them)"]
+
+
+def test_duplicate_keys_in_a_nested_mapping(tmp_path: Path) -> None:
+    text = ENTRY.replace("  publisher: Example Daily\n", "  publisher: Example Daily\n  publisher: Other\n")
+    assert entry_problems(tmp_path, text) == [
+        "entries/cloud-shop.md:8: source.publisher: duplicate key (first set on line 7) (keep only one of them)"]
+
+
+def test_control_character_in_yaml(tmp_path: Path) -> None:
+    assert entry_problems(tmp_path, entry(title="title: Cloud\x07shop")) == [
+        "entries/cloud-shop.md:2: control character U+0007 is not allowed in YAML (delete it)"]
+
+
+def test_escaped_control_character_in_a_quoted_value(tmp_path: Path) -> None:
+    assert entry_problems(tmp_path, entry(title='title: "Cloud\\x07shop"')) == [
+        "entries/cloud-shop.md:2: title: contains the invisible control character U+0007 "
+        "(delete it; feeds and some browsers cannot show it)"]
+
+
+# --- YAML 1.1 traps ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("written", "reads_as"), [
+    ("No", "the boolean false"),
+    ("yes", "the boolean true"),
+    ("off", "the boolean false"),
+    ("1.10", "the number 1.1"),
+    ("012", "the octal number 10"),
+    ("1843", "the number 1843"),
+    ("2020-09-15", "the date 2020-09-15"),
+])
+def test_yaml_11_traps_show_what_was_typed(tmp_path: Path, written: str, reads_as: str) -> None:
+    assert entry_problems(tmp_path, entry(title=f"title: {written}")) == [
+        f"entries/cloud-shop.md:2: title: expected text, got `{written}`, which YAML reads as {reads_as} "
+        f'(put it in quotes: "{written}")']
+
+
+def test_traps_inside_lists_and_nested_mappings(tmp_path: Path) -> None:
+    text = entry(topics="topics: [cloud, yes]").replace("publisher: Example Daily", "publisher: 1843")
+    assert entry_problems(tmp_path, text) == [
+        "entries/cloud-shop.md:7: source.publisher: expected text, got `1843`, which YAML reads as the number "
+        '1843 (put it in quotes: "1843")',
+        "entries/cloud-shop.md:18: topics[1]: expected text, got `yes`, which YAML reads as the boolean true "
+        '(put it in quotes: "yes")']
+
+
+def test_quoted_values_are_text(tmp_path: Path) -> None:
+    text = entry(title='title: "No"', curator_note="curator_note: '012'")
+    [parsed] = read_content(make_site(tmp_path, {"entries/cloud-shop.md": text})).entries
+    assert (parsed.title, parsed.curator_note) == ("No", "012")
+
+
+# --- tags ---------------------------------------------------------------------------------------------------
+
+def test_python_object_tag_is_shown_as_written(tmp_path: Path) -> None:
+    assert entry_problems(tmp_path, entry(title="title: !!python/object:os.system echo")) == [
+        "entries/cloud-shop.md:2: title: YAML tag `!!python/object:os.system` is not allowed "
+        "(remove the tag; put the value in quotes if `!` is part of it)"]
+
+
+def test_python_apply_tag_on_a_sequence_is_refused_and_never_run(tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    text = entry(curator_note=f"curator_note: !!python/object/apply:os.system [touch {marker}]")
+    assert entry_problems(tmp_path, text) == [
+        "entries/cloud-shop.md:21: curator_note: YAML tag `!!python/object/apply:os.system` is not allowed "
+        "(remove the tag)"]
+    assert not marker.exists()
+
+
+def test_custom_local_tag(tmp_path: Path) -> None:
+    assert entry_problems(tmp_path, entry(kind="kind: !speech news")) == [
+        "entries/cloud-shop.md:4: kind: YAML tag `!speech` is not allowed "
+        "(remove the tag; put the value in quotes if `!` is part of it)"]
+
+
+def test_explicit_str_tag_is_plain_text(tmp_path: Path) -> None:
+    [parsed] = read_content(make_site(tmp_path, {"entries/cloud-shop.md": entry(title="title: !!str 1.10")})).entries
+    assert parsed.title == "1.10"
+
+
+# --- anchors and aliases ---------------------------------------------------------------------------------
+
+def test_ampersand_word_at_the_start_of_a_value_would_be_eaten(tmp_path: Path) -> None:
+    text = ENTRY.replace("publisher: Example Daily", "publisher: &Co Daily")
+    assert entry_problems(tmp_path, text) == [
+        "entries/cloud-shop.md:7: source.publisher: YAML anchor `&Co` is not allowed: YAML drops it from the "
+        "text (put the value in quotes if `&` is part of it)"]
+
+
+def test_ampersand_inside_a_value_is_text(tmp_path: Path) -> None:
+    text = ENTRY.replace("publisher: Example Daily", "publisher: AT&T & Co")
+    [parsed] = read_content(make_site(tmp_path, {"entries/cloud-shop.md": text})).entries
+    assert parsed.source.publisher == "AT&T & Co"
+
+
+def test_alias_names_the_field_that_uses_it(tmp_path: Path) -> None:
+    text = entry(title="title: &t Cloud comes to the corner shop", curator_note="curator_note: *t")
+    assert entry_problems(tmp_path, text) == [
+        "entries/cloud-shop.md:2: title: YAML anchor `&t` is not allowed: YAML drops it from the text "
+        "(put the value in quotes if `&` is part of it)",
+        "entries/cloud-shop.md:21: curator_note: YAML alias `*t` is not allowed (write the value out in full)"]
+
+
+def test_a_list_containing_itself(tmp_path: Path) -> None:
+    assert entry_problems(tmp_path, entry(topics="topics: &t [cloud, *t]")) == [
+        "entries/cloud-shop.md:18: topics: YAML anchor `&t` is not allowed: YAML drops it from the text "
+        "(put the value in quotes if `&` is part of it)",
+        "entries/cloud-shop.md:18: topics[1]: YAML alias `*t` is not allowed (write the value out in full)"]
+
+
+def test_alias_bomb_is_refused_at_once() -> None:
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
+    started = time.perf_counter()
+    loaded, errors = load_yaml("\n".join(lines), "bomb.yaml", 1)
+    assert time.perf_counter() - started < 1
+    assert loaded is not None and loaded.value == {f"a{i}": [None] * 9 if i else ["lol"] * 9 for i in range(10)}
+    # Each anchor and each alias once: a bomb must not bury the other errors under thousands of lines.
+    assert [str(e) for e in errors[:3]] == [
+        "bomb.yaml:1: a0: YAML anchor `&a0` is not allowed: YAML drops it from the text "
+        "(put the value in quotes if `&` is part of it)",
+        "bomb.yaml:2: a1: YAML anchor `&a1` is not allowed: YAML drops it from the text "
+        "(put the value in quotes if `&` is part of it)",
+        "bomb.yaml:2: a1[0]: YAML alias `*a0` is not allowed (write the value out in full; `*a0` is used 9 times)"]
+    assert len(errors) == 10 + 9
+
+
+# --- load_yaml itself -------------------------------------------------------------------------------------
+
+def test_lines_are_counted_from_first_line() -> None:
+    loaded, errors = load_yaml("a: 1\nb:\n  c: [x, y]\n", "f.md", 2)
+    assert errors == [] and loaded is not None
+    assert (loaded.line("a"), loaded.line("b", "c"), loaded.line("b", "c", 1), loaded.line("missing")) == (2, 4, 4, 2)
+
+
+def test_a_second_document_is_refused() -> None:
+    _, errors = load_yaml("a: 1\n---\nb: 2\n", "site.yaml", 1)
+    assert [str(e) for e in errors] == [
+        "site.yaml:3: a second YAML document is not allowed (remove the `---` line and what follows it, "
+        "or merge the two)"]
+
+
+def test_deep_nesting_is_refused_without_recursion() -> None:
+    loaded, errors = load_yaml("a: " + "[" * 5000 + "]" * 5000, "deep.yaml", 1)
+    assert loaded is not None
+    assert [str(e) for e in errors] == ["deep.yaml:1: a[0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0]"
+                                        "[0][0][0][0][0][0][0][0][0][0][0]: nested more than 32 levels deep "
+                                        "(flatten the structure)"]
+
+
+def test_complex_keys_are_refused() -> None:
+    _, errors = load_yaml("? [a, b]\n: c\nd: e\n", "f.yaml", 1)
+    assert [str(e) for e in errors] == ["f.yaml:1: a key must be a plain name (write `name: value`)"]
+
+
+def test_impossible_timestamps_are_positioned() -> None:
+    _, errors = load_yaml("a: 2023-02-29\nb: 2024-00-10\nc: 2024-4-31 10:00:00\n", "f.yaml", 10)
+    assert [str(e) for e in errors] == [
+        "f.yaml:10: a: `2023-02-29` is not a real date: February 2023 has 28 days (the last day is 2023-02-28)",
+        "f.yaml:11: b: `2024-00-10` is not a real date: there is no month 0 (write it as YYYY-MM-DD)",
+        "f.yaml:12: c: `2024-4-31 10:00:00` is not a real date: April 2024 has 30 days (the last day is 2024-04-30)"]
