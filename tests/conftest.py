@@ -108,6 +108,18 @@ def entry(**changes: str) -> str:
     return "\n".join(lines)
 
 
+def many_entries(count: int) -> dict[str, str]:
+    """`count` distinct valid entries, a few paragraphs each: enough work for a build to use its worker pool."""
+    filler = " ".join(["Shops, clinics and farms describe what renting computers changed for them."] * 6)
+    files = {}
+    for n in range(count):
+        date = f"20{10 + n % 12:02d}-{1 + n % 12:02d}-{1 + n % 28:02d}"
+        text = entry(title=f"title: Corner shop number {n}", date=f"date: {date}")
+        files[f"entries/shop-{n:04d}.md"] = text + "".join(f"\nParagraph {k} of entry {n}. {filler}\n"
+                                                           for k in range(8))
+    return files
+
+
 def make_site(root: Path, files: dict[str, str | bytes] | None = None, *, base: bool = True) -> Path:
     """Write a content folder under `root` (the default digest plus `files`, a path -> text map) and return it."""
     content = root / "content"

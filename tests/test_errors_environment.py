@@ -20,9 +20,8 @@ from broadsheet.build import PROJECT, Options, build
 from broadsheet.errors import BuildError
 from broadsheet.write import build_lock
 
-from .conftest import make_site
+from .conftest import make_site, many_entries
 
-MAKE_CORPUS = PROJECT.parent / "shared" / "bench" / "make_corpus.py"
 # Pagefind serialises its filter index from a hash map whose order is random per run (upstream issue #638:
 # fragments are stable since 1.3, "filter/metadata indexes" are not), so these files differ between two
 # builds of the same site. Everything else must be identical.
@@ -166,12 +165,9 @@ def test_a_second_build_is_refused_while_one_runs(built: tuple[Path, dict[str, b
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder with content/ holding 300 generated entries."""
-    if not MAKE_CORPUS.exists():
-        pytest.skip(f"{MAKE_CORPUS} not found")
+    """A folder with content/ holding 500 generated entries."""
     root = tmp_path_factory.mktemp("corpus")
-    subprocess.run([sys.executable, str(MAKE_CORPUS), "300", str(root / "content")], check=True,
-                   capture_output=True, timeout=120)
+    make_site(root, many_entries(500))
     return root
 
 
