@@ -4,6 +4,7 @@ organisation; related entries; neighbours). Pure: no I/O."""
 from __future__ import annotations
 
 import hashlib
+import heapq
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
@@ -74,15 +75,15 @@ def related_entries(entries: tuple[Entry, ...]) -> dict[str, tuple[Entry, ...]]:
                 postings[(field, slug)].append(i)
     related: dict[str, tuple[Entry, ...]] = {}
     for i, entry in enumerate(entries):
-        scores: Counter[int] = Counter()
+        scores: dict[int, int] = {}
         for field, weight in WEIGHTS.items():
             for slug in getattr(entry, field):
                 posting = postings[(field, slug)]
                 at = bisect_left(posting, i)
                 for j in posting[max(0, at - WINDOW): at + WINDOW + 1]:
-                    if j != i:
-                        scores[j] += weight
-        best = sorted(scores, key=lambda j: (-scores[j], abs(j - i), j))[:RELATED]
+                    scores[j] = scores.get(j, 0) + weight
+        scores.pop(i, None)
+        best = heapq.nsmallest(RELATED, scores, key=lambda j: (-scores[j], abs(j - i), j))
         related[entry.slug] = tuple(entries[j] for j in best)
     return related
 

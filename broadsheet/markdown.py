@@ -19,6 +19,11 @@ MAX_NESTING = 20
 _MD = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False,
                                 "maxNesting": MAX_NESTING})
 _LEAVES = ("paragraph_open", "heading_open")  # their text is parsed inline, so nothing is dropped
+# A line markdown-it would read as plain text whatever surrounds it: it starts with a letter, digit
+# or opening quote (but is no ordered-list item), has no inline syntax, entity or escape, and no
+# trailing or leading white space (hard breaks, indentation) and no tab.
+_PLAIN_LINE = re.compile(r"""^(?!\d{1,9}[.)])(?:[^\W_]|["'(\u201c\u2018\u00ab])[^`*_\[\]<>&\\~\t]*(?<!\s)$""")
+_FAR_REACHING = re.compile(r"^ {0,3}(?:```|~~~|\[)")  # fenced code, link reference definitions
 _SPEAKER = re.compile(r"^([A-Z\u4e00-\u9fff][^:\uff1a.!?]{0,38}?)\s*[:\uff1a]\s+")
 
 
@@ -31,10 +36,83 @@ class Body:
 
 
 def render_body(source: str, dialogue: bool = False) -> Body:
-    """Render an entry body; with `dialogue`, a paragraph opening with `Name:` becomes a speaker turn."""
-    tokens = _MD.parse(source)
-    text = " ".join(_plain(t) for t in tokens if t.type == "inline")
+    """Render an entry body; with `dialogue`, a paragraph opening with `Name:` becomes a speaker turn.
+
+    Most of a source document is plain paragraphs. Those are rendered directly, exactly as markdown-it
+    would render them; everything else goes through markdown-it, a run of such blocks at a time.
+    """
+    html: list[str] = []
+    texts: list[str] = []
     count = 0
+    too_deep = -1
+    for first_line, chunk, plain in segments(source):
+        if plain:
+            count += 1
+            texts.append(chunk.replace("\n", " "))
+            html.append(_plain_paragraph(chunk, count, dialogue))
+            continue
+        tokens = _MD.parse(chunk)
+        texts.extend(_plain(t) for t in tokens if t.type == "inline")
+        count = _number(tokens, count, dialogue)
+        html.append(_MD.renderer.render(tokens, _MD.options, {}))
+        deepest = deepest_line(tokens)
+        if deepest >= 0 and too_deep < 0:
+            too_deep = deepest + first_line
+    return Body("".join(html), count, " ".join(t for t in texts), too_deep)
+
+
+def segments(source: str) -> list[tuple[int, str, bool]]:
+    """The body as (first line, text, is a plain paragraph) pieces, in order.
+
+    Blocks are separated by blank lines. A plain paragraph starts a new block at column 0 after a blank
+    line, so no open list, quote or code block can claim it; the only things that reach across blocks,
+    fenced code and link reference definitions, send the whole body to markdown-it instead.
+    """
+    lines = source.split("\n")
+    if any(_FAR_REACHING.match(line) for line in lines):
+        return [(0, source, False)]
+    pieces: list[tuple[int, str, bool]] = []
+    start = 0  # first line of the run of markdown-it blocks not yet emitted
+    i = 0
+    while i < len(lines):
+        if not lines[i].strip(" \t"):  # markdown-it's idea of a blank line
+            i += 1
+            continue
+        end = i
+        while end < len(lines) and lines[end].strip(" \t"):
+            end += 1
+        if all(_PLAIN_LINE.match(line) for line in lines[i:end]):
+            _markdown_run(pieces, lines, start, i)
+            pieces.append((i, "\n".join(lines[i:end]), True))
+            start = end
+        i = end
+    _markdown_run(pieces, lines, start, len(lines))
+    return pieces
+
+
+def _markdown_run(pieces: list[tuple[int, str, bool]], lines: list[str], start: int, end: int) -> None:
+    """Add lines[start:end] as one piece for markdown-it, unless they are all blank."""
+    if any(line.strip(" \t") for line in lines[start:end]):
+        pieces.append((start, "\n".join(lines[start:end]), False))
+
+
+def _plain_paragraph(text: str, n: int, dialogue: bool) -> str:
+    """A plain paragraph as markdown-it renders it: soft line breaks kept, `"` escaped."""
+    attrs = f' id="p-{n}" data-n="{n}"'
+    speaker = _SPEAKER.match(text) if dialogue else None
+    if speaker and "\n" not in text[: speaker.end()]:  # markdown-it looks for the speaker in the first line
+        label = _quotes(speaker.group(1))
+        return f'<p{attrs} class="turn"><strong class="speaker">{label}</strong> {_quotes(text[speaker.end():])}</p>\n'
+    return f"<p{attrs}>{_quotes(text)}</p>\n"
+
+
+def _quotes(text: str) -> str:
+    """What markdown-it's escaping does to text that has no `&`, `<` or `>`."""
+    return text.replace('"', "&quot;")
+
+
+def _number(tokens: list[Token], count: int, dialogue: bool) -> int:
+    """Number top-level paragraphs on from `count` and shift headings down; returns the new count."""
     for i, token in enumerate(tokens):
         if token.type in ("heading_open", "heading_close"):
             # The page's own headline is the h1 and the body sits under an h2.
@@ -46,8 +124,7 @@ def render_body(source: str, dialogue: bool = False) -> Body:
         token.attrSet("data-n", str(count))
         if dialogue:
             _mark_speaker(token, tokens[i + 1])
-    html = _MD.renderer.render(tokens, _MD.options, {})
-    return Body(html, count, text, deepest_line(tokens))
+    return count
 
 
 def render_text(source: str) -> str:

@@ -412,8 +412,9 @@ class EntryReader:
             errors.append(too_deep)
         source = self.source(f, draft)
         summary = f.text("summary", required=not draft)
+        words = _WORD.findall(body.text.lower())
         if summary:
-            self.check_original(f, summary, body.text)
+            self.check_original(f, summary, words)
         entry = Entry(
             slug=Path(path).name[:-3], path=path, title=f.text("title"), date=f.date("date") or _NO_DATE,
             kind=kind, source=source, summary=summary,
@@ -421,7 +422,7 @@ class EntryReader:
             topics=self.refs(f, "topics", required=not draft), people=self.refs(f, "people"),
             organizations=self.refs(f, "organizations"), curator_note=f.text("curator_note", False),
             draft=draft, body_html=body.html, paragraphs=body.paragraphs,
-            words=len(_WORD.findall(body.text)), digest="", card="")
+            words=len(words), digest="", card="")
         return _with_digests(entry, raw, self.registry.digest)
 
     def source(self, f: Fields, draft: bool) -> Source:
@@ -486,8 +487,8 @@ class EntryReader:
             f.error(field, f"unknown {singular} `{name}`", f"{suggestion}define it in {kind}.yaml if it is new")
         return slug or ""
 
-    def check_original(self, f: Fields, summary: str, body: str) -> None:
-        run = copied_run(summary, body)
+    def check_original(self, f: Fields, summary: str, body_words: Sequence[str]) -> None:
+        run = copied_run(summary, body_words)
         if run:
             f.error("summary", f"copies {COPY_RUN}+ consecutive words from the source text: \"{run}\"",
                     "write the summary in your own words")
@@ -522,14 +523,14 @@ def closest_sentence(quote: str, body: str) -> str:
     return close[0] if len(close[0]) <= 160 else close[0][:159] + "…"
 
 
-def copied_run(summary: str, body: str) -> str:
-    """The first run of COPY_RUN consecutive words the summary shares with the body, as the summary
-    writes it, or ''."""
+def copied_run(summary: str, body_words: Sequence[str]) -> str:
+    """The first run of COPY_RUN consecutive words the summary shares with the body (given as its
+    lower-cased words), as the summary writes it, or ''."""
     words = list(_WORD.finditer(summary))
     if len(words) < COPY_RUN:
         return ""
     # One substring search per window of the summary: far cheaper than a set of every window of the body.
-    body_text = f" {' '.join(_WORD.findall(body.lower()))} "
+    body_text = f" {' '.join(body_words)} "
     lower = [w.group().lower() for w in words]
     for i in range(len(words) - COPY_RUN + 1):
         if f" {' '.join(lower[i: i + COPY_RUN])} " in body_text:

@@ -109,3 +109,49 @@ def test_jinja_syntax_in_a_body_is_text() -> None:
 
 def test_free_pages_keep_their_headings_and_have_no_paragraph_numbers() -> None:
     assert render_text("# About\n\nText.\n") == "<h1>About</h1>\n<p>Text.</p>\n"
+
+
+# --- plain paragraphs skip markdown-it: the output must be exactly what markdown-it gives ---------------
+
+PIECES = [
+    "Plain words in a line.", "Another plain line, with commas; colons: and dashes - inside.",
+    "Speaker One: says something.", "He Gang: 你好，世界。", "张建锋：我们做了很多事情。", "Name:", "Name: ",
+    '"Quoted," she said.', "'Single' quotes.", "“Curly” quotes.", "(Parenthesised) text.", "«Guillemets» here.",
+    "2020 was a year.", "1. An ordered item.", "12) Another.", "- A bullet.", "* Star bullet.", "+ Plus bullet.",
+    "# Heading", "## Sub heading", "===", "---", "***", "> Quoted block.", "    indented code", "\tTabbed.",
+    "Trailing two spaces.  ", "Trailing one. ", "Trailing NBSP.\u00a0", "Trailing ideographic space.\u3000",
+    "\u3000Leading ideographic space.", "A [link](https://example.org) here.", "An &amp; entity.", "A \\* escape.",
+    "Some `code` here.", "Some *emphasis* here.", "Some _under_ score.", "A <b>tag</b>.", "~~strike~~",
+    "[ref]: https://example.org", "```", "~~~", "A line with \"quote\" inside.", "Ends with a backslash\\",
+    "Wait! Really? Yes.", "Price: $5 & up", "e-mail me@example.org", "Snake_case_word", "_leading underscore",
+    "Ünïcödé line.", "Ωmega start.", "٣ Arabic digit.", "", "", "",
+]
+
+
+def _documents(count: int) -> list[str]:
+    import random
+
+    rng = random.Random(20261122)
+    # Blank lines a third of the time, so that many blocks are one or two lines and many are plain.
+    return ["\n".join(rng.choice(PIECES) if rng.random() < 0.66 else "" for _ in range(rng.randint(1, 16)))
+            for _ in range(count)]
+
+
+def _reference(source: str, dialogue: bool, monkeypatch: pytest.MonkeyPatch) -> object:
+    import re
+
+    import broadsheet.markdown as md
+
+    with monkeypatch.context() as patch:
+        patch.setattr(md, "_PLAIN_LINE", re.compile(r"(?!)"))  # nothing is plain: markdown-it does it all
+        return md.render_body(source, dialogue)
+
+
+@pytest.mark.parametrize("dialogue", [False, True])
+def test_plain_paragraphs_render_exactly_as_markdown_it_would(dialogue: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = Path(__file__).resolve().parent.parent
+    bodies = [p.read_text(encoding="utf-8").split("\n---\n", 1)[-1]
+              for folder in (root / "content/entries", root / "tests/fixtures/seeds")
+              for p in sorted(folder.iterdir()) if p.is_file()]
+    for source in [*bodies, *_documents(3000)]:
+        assert render_body(source, dialogue) == _reference(source, dialogue, monkeypatch), source
