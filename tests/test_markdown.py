@@ -115,7 +115,7 @@ def test_free_pages_keep_their_headings_and_have_no_paragraph_numbers() -> None:
 
 PIECES = [
     "Plain words in a line.", "Another plain line, with commas; colons: and dashes - inside.",
-    "Speaker One: says something.", "He Gang: 你好，世界。", "张建锋：我们做了很多事情。", "Name:", "Name: ",
+    "Speaker One: says something.", "He Gang: 你好\uff0c世界。", "张建锋\uff1a我们做了很多事情。", "Name:", "Name: ",
     '"Quoted," she said.', "'Single' quotes.", "“Curly” quotes.", "(Parenthesised) text.", "«Guillemets» here.",
     "2020 was a year.", "1. An ordered item.", "12) Another.", "- A bullet.", "* Star bullet.", "+ Plus bullet.",
     "# Heading", "## Sub heading", "===", "---", "***", "> Quoted block.", "    indented code", "\tTabbed.",
