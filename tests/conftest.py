@@ -10,6 +10,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from broadsheet.errors import BuildError
+from broadsheet.read import read_content
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
@@ -135,6 +138,17 @@ def make_site(root: Path, files: dict[str, str | bytes] | None = None, *, base: 
         else:
             path.write_text(textwrap.dedent(text) if text.startswith("\n") else text, encoding="utf-8")
     return content
+
+
+def problems(content: Path) -> list[str]:
+    """Every error read_content reports, with paths relative to the content folder."""
+    with pytest.raises(BuildError) as caught:
+        read_content(content)
+    return [str(e).replace(f"{content}/", "") for e in caught.value.errors]
+
+
+def entry_problems(tmp_path: Path, text: str | bytes) -> list[str]:
+    return problems(make_site(tmp_path, {"entries/cloud-shop.md": text}))
 
 
 @pytest.fixture

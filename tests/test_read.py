@@ -12,24 +12,13 @@ import pytest
 from broadsheet.errors import BuildError
 from broadsheet.read import read_content
 
-from .conftest import ENTRY, PEOPLE, entry, make_site
+from .conftest import ENTRY, PEOPLE, entry, entry_problems, make_site, problems
 
 SUMMARY = ("summary: >-\n  A short account, in the curator's words, of small shops renting servers instead of "
            "buying them.")
 HYPHENS = "use lower-case a-z, 0-9 and single hyphens"
 SOURCE = ("source:\n  title: Shops move online\n  publisher: Example Daily\n  url: https://example.org/story\n"
           "  published: 2020-09")
-
-
-def problems(content: Path) -> list[str]:
-    """Every error read_content reports, with paths relative to the content folder."""
-    with pytest.raises(BuildError) as caught:
-        read_content(content)
-    return [str(e).replace(f"{content}/", "") for e in caught.value.errors]
-
-
-def entry_problems(tmp_path: Path, text: str | bytes) -> list[str]:
-    return problems(make_site(tmp_path, {"entries/cloud-shop.md": text}))
 
 
 def without(key: str, text: str = ENTRY) -> str:

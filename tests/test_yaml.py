@@ -8,23 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from broadsheet.errors import BuildError
 from broadsheet.read import read_content
 from broadsheet.yamlfile import load_yaml
 
-from .conftest import ENTRY, entry, make_site
-
-
-def problems(content: Path) -> list[str]:
-    """Every error read_content reports, with paths relative to the content folder."""
-    with pytest.raises(BuildError) as caught:
-        read_content(content)
-    return [str(e).replace(f"{content}/", "") for e in caught.value.errors]
-
-
-def entry_problems(tmp_path: Path, text: str | bytes) -> list[str]:
-    return problems(make_site(tmp_path, {"entries/cloud-shop.md": text}))
-
+from .conftest import ENTRY, entry, entry_problems, make_site
 
 # --- the front matter split ----------------------------------------------------------------------------
 
