@@ -12,7 +12,7 @@ from .yamlfile import MONTHS, Key, Loaded, dotted
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _YEAR_MONTH = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
 # Invisible characters that XML (the feeds) forbids or that editors hide; YAML lets "\x07" escapes through.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _MONTHS = {name.lower()[:3]: n for n, name in enumerate(MONTHS, 1)}
 _DATE_FORMATS = (  # (pattern, order of year/month/day groups)
     (re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"), "ymd"),
@@ -25,7 +25,7 @@ _DATE_FORMATS = (  # (pattern, order of year/month/day groups)
 
 def shown(value: str, limit: int = 80) -> str:
     """`value` as it can be printed on one line: control characters escaped, long text cut."""
-    text = "".join(repr(ch)[1:-1] if (ch.isspace() and ch != " ") or _CONTROL.match(ch) else ch
+    text = "".join(repr(ch)[1:-1] if (ch.isspace() and ch != " ") or CONTROL.match(ch) else ch
                    for ch in value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -164,7 +164,7 @@ class Fields:
 
     def clean(self, field: str | int, value: str) -> str:
         """NFC text without surrounding space, refusing invisible control characters."""
-        bad = _CONTROL.search(value)
+        bad = CONTROL.search(value)
         if bad:
             self.error(field, f"contains the invisible control character U+{ord(bad.group()):04X}",
                        "delete it; feeds and some browsers cannot show it")

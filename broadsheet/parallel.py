@@ -51,6 +51,7 @@ def pmap(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
 
 def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler: a worker just stops
 
 
 def _run_range(bounds: tuple[int, int]) -> list[object]:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import BuildError, ContentError
-from .fields import SLUG, Fields, describe
+from .fields import CONTROL, SLUG, Fields, describe
 from .markdown import Body, render_body, render_page
 from .model import KINDS, Entry, KeyPoint, Organization, Page, Person, Quote, Registry, Site, Source, Topic
 from .yamlfile import load_yaml
@@ -250,12 +250,21 @@ def split_front_matter(text: str, path: str) -> tuple[str, str, int, ContentErro
     return rest[: end.start()], stripped, body_line + len(body) - len(stripped), None
 
 
-def nesting_error(path: str, body: Body, body_line: int) -> ContentError | None:
-    if body.too_deep < 0:
-        return None
-    return ContentError(path, body_line + body.too_deep, "body",
-                        "block quotes and lists are nested too deeply here: the text inside would be lost",
-                        "flatten the nesting: at most 9 lists or 19 block quotes deep")
+def body_problems(path: str, source: str, body: Body, body_line: int) -> list[ContentError]:
+    """What is wrong with a rendered body: nesting that would lose text, invisible control characters."""
+    problems = []
+    if body.too_deep >= 0:
+        problems.append(ContentError(
+            path, body_line + body.too_deep, "body",
+            "block quotes and lists are nested too deeply here: the text inside would be lost",
+            "flatten the nesting: at most 9 lists or 19 block quotes deep"))
+    bad = CONTROL.search(source)
+    if bad:
+        problems.append(ContentError(
+            path, body_line + source.count("\n", 0, bad.start()), "body",
+            f"contains the invisible control character U+{ord(bad.group()):04X}",
+            "delete it; feeds and some browsers cannot show it"))
+    return problems
 
 
 # --- site.yaml and the registries ------------------------------------------------------------------
@@ -407,9 +416,7 @@ class EntryReader:
         draft = f.boolean("draft")
         kind = f.choice("kind", KINDS)
         body = render_body(body_text, dialogue=kind == "interview")
-        too_deep = nesting_error(path, body, body_line)
-        if too_deep:
-            errors.append(too_deep)
+        errors.extend(body_problems(path, body_text, body, body_line))
         source = self.source(f, draft)
         summary = f.text("summary", required=not draft)
         words = _WORD.findall(body.text.lower())
@@ -577,8 +584,6 @@ def read_page(rel: str, raw: bytes, errors: list[ContentError]) -> Page | None:
     f = Fields(loaded.value, loaded, rel, errors)
     f.refuse_unknown(("title", "description"))
     body = render_page(body_text)
-    too_deep = nesting_error(rel, body, body_line)
+    errors.extend(body_problems(rel, body_text, body, body_line))
     title, description = f.text("title"), f.text("description", False)
-    if too_deep:
-        errors.append(too_deep)
     return Page(Path(rel).name[:-3], rel, title, description, body.html, hashlib.sha256(raw).hexdigest()[:16])

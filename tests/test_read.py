@@ -551,3 +551,11 @@ def test_pages_follow_the_same_rules(tmp_path: Path) -> None:
         "pages/feed.md:1: `feed` is a reserved name (the site or Windows uses it) (use e.g. `feed-1`)",
         "pages/untitled.md:2: title: missing required field (add `title:` to the front matter)",
         "pages/untitled.md:2: description: expected text, got a list"]
+
+
+def test_a_control_character_in_the_body_is_refused_with_its_line(tmp_path: Path) -> None:
+    text = ENTRY.replace("The third paragraph", "The third\x1b[31m paragraph")
+    line = text[: text.index("\x1b")].count("\n") + 1
+    assert entry_problems(tmp_path, text) == [
+        f"entries/cloud-shop.md:{line}: body: contains the invisible control character U+001B "
+        "(delete it; feeds and some browsers cannot show it)"]
