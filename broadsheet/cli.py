@@ -58,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return serve(args)
         from .ingest import add
 
-        return add(args.file, args.content / "entries", args.slug, sys.stdout)
+        return add(args.file, args.content / "entries", args.slug, sys.stdout, sys.stderr)
     except KeyboardInterrupt:
         print("interrupted; the previous site is untouched", file=sys.stderr)
         return 130

@@ -10,6 +10,12 @@ from .errors import ContentError, closest, did_you_mean
 from .yamlfile import MONTHS, Key, Loaded, dotted
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Top-level names the site itself uses, and names Windows cannot store: no page, entry or registry
+# slug may take them (a topic called `page` would collide with /topics/page/2/, and so on).
+RESERVED = frozenset((
+    "index", "entries", "topics", "people", "organizations", "timeline", "search", "pagefind", "assets", "feed",
+    "feed-xml", "sitemap", "robots", "404", "page", "pages", "con", "prn", "aux", "nul",
+    *(f"{port}{n}" for port in ("com", "lpt") for n in range(10))))
 _YEAR_MONTH = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
 # Invisible characters that XML (the feeds) forbids or that editors hide; YAML lets "\x07" escapes through.
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")

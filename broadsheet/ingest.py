@@ -1,27 +1,26 @@
 """Raw document bytes -> a draft entry file (front matter skeleton + cleaned body), for `add FILE`.
 
-`make_draft` is pure: decode the bytes, split paragraphs, run `PIPELINE` (each rule removes or repairs one
-kind of junk and says what it did, for the curator's note), guess title, date, kind and source, format the
-entry. `add` does the file I/O around it and never overwrites an existing entry.
+`make_draft` is pure: decode the bytes, split paragraphs, run the cleanup rules of `broadsheet.cleanup`
+(`PIPELINE`: each rule removes or repairs one kind of junk and says what it did, for the curator's note),
+guess title, date, kind and source, format the entry. `add` does the file I/O around it and never
+overwrites an existing entry.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import html
 import itertools
 import re
 import unicodedata
-from collections import Counter
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 import yaml
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+from .cleanup import MONTH, PIPELINE, SPEAKER, YEAR, Doc, full_date, iso_date, month_number, speakers
+from .fields import RESERVED, SLUG
+
 SLUG_MAX = 60
 
 
@@ -34,18 +33,6 @@ class Draft:
     slug: str
     text: str  # the whole entry file: front matter + body, UTF-8 NFC, LF line endings
     steps: tuple[str, ...]  # each cleanup done, one sentence each; also joined into curator_note
-
-
-@dataclass(frozen=True, slots=True)
-class Doc:
-    """The document between pipeline rules."""
-
-    paragraphs: tuple[str, ...]
-    steps: tuple[str, ...] = ()
-    meta: tuple[str, ...] = ()  # byline and date lines taken out of the body; the guesses still read them
-    headline: str = ""
-    scraped_headline: str = ""  # the " - Headline" tail of a scraper line, used when no headline line exists
-    headings: tuple[str, ...] = ()  # paragraphs that are section headings, written as Markdown headings
 
 
 # --- decoding ---------------------------------------------------------------------------------------------
@@ -122,10 +109,6 @@ def _mostly_gb2312_pairs(raw: bytes) -> bool:
 
 # --- paragraphs -------------------------------------------------------------------------------------------
 
-# A name opening a paragraph ("He Gang: "): up to four capitalised words or 2-4 hanzi, then a colon.
-_SPEAKER = re.compile(r"^(?P<name>[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}|[\u4e00-\u9fff]{2,4})"
-                      r" ?[:\uff1a] ?(?=\S)")
-
 
 def paragraphs_of(text: str) -> tuple[str, ...]:
     """Blank lines separate blocks; in a block each line is a paragraph, unless the block is hard-wrapped
@@ -138,353 +121,11 @@ def paragraphs_of(text: str) -> tuple[str, ...]:
             continue
         out.append(lines[0])
         for line in lines[1:]:
-            if _SPEAKER.match(line):
+            if SPEAKER.match(line):
                 out.append(line)
             else:
                 out[-1] = f"{out[-1]} {line}"
     return tuple(out)
-
-
-# --- the cleanup pipeline: each rule takes a Doc and returns it cleaner, with its steps added ------------
-
-Rule = Callable[[Doc], Doc]
-
-
-def clip(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _count(n: int, noun: str) -> str:
-    return f"a {noun}" if n == 1 else f"{n} {noun}s"
-
-
-def _dropping(doc: Doc, step_for: Callable[[str], str | None], to_meta: bool = False) -> Doc:
-    """Drop each paragraph for which `step_for` gives a step sentence; with `to_meta`, keep it as meta."""
-    kept: list[str] = []
-    dropped: list[str] = []
-    steps = list(doc.steps)
-    for paragraph in doc.paragraphs:
-        step = step_for(paragraph)
-        (kept if step is None else dropped).append(paragraph)
-        steps += [step] if step else []
-    meta = doc.meta + tuple(dropped) if to_meta else doc.meta
-    return dataclasses.replace(doc, paragraphs=tuple(kept), steps=tuple(steps), meta=meta)
-
-
-_SCRAPER = re.compile(r"^(?P<link>https?://\S+|www\.\S+|[\w./-]*\?\w+=\S*)(?:\s+[-|\u2013\u2014]\s+(?P<headline>.+))?$")
-
-
-def drop_scraper_lines(doc: Doc) -> Doc:
-    """Crawler link lines (`getUrls?link=…`, bare URLs); a ` - Headline` tail is kept as a title candidate."""
-    found = [m for m in map(_SCRAPER.match, doc.paragraphs) if m]
-    scraped = next((m["headline"] for m in found if m["headline"]), doc.scraped_headline)
-
-    def step(p: str) -> str | None:
-        link = m["link"] if (m := _SCRAPER.match(p)) else ""
-        if "?" in link:
-            return f"Removed a scraper line ({link.split('=', 1)[0]}=…)."
-        return f"Removed a bare link line ({clip(link)})." if link else None
-
-    return dataclasses.replace(_dropping(doc, step), scraped_headline=scraped)
-
-
-_ODD_CATEGORIES = frozenset({"So", "Sk", "Sm", "Sc", "No", "Co", "Cn", "Cs", "Cf", "Cc"})
-
-
-def char_class(ch: str) -> str:
-    """A letter's or mark's script (first word of its Unicode name, non-ASCII Latin apart), or category."""
-    category = unicodedata.category(ch)
-    if category[0] not in "LM":
-        return category
-    if ch.isascii():
-        return "LATIN"
-    word = unicodedata.name(ch, "UNNAMED").split(" ", 1)[0]
-    return "LATIN-EXTENDED" if word == "LATIN" else word
-
-
-def dominant_scripts(text: str) -> frozenset[str]:
-    """Scripts holding at least a tenth of the document's letters."""
-    counts = Counter(char_class(c) for c in text if unicodedata.category(c)[0] in "LM")
-    return frozenset(s for s, n in counts.items() if n * 10 >= counts.total())
-
-
-def _unusual(ch: str, dominant: frozenset[str]) -> bool:
-    if ch.isascii():
-        return False
-    is_letter = unicodedata.category(ch)[0] in "LM"
-    return char_class(ch) not in dominant if is_letter else char_class(ch) in _ODD_CATEGORIES
-
-
-def garbled(token: str, dominant: frozenset[str]) -> bool:
-    """The mojibake score of a space-free run. Its *unusual* characters are letters or marks outside the
-    document's dominant scripts, and non-ASCII symbols, private-use, unassigned and format characters. The run
-    is garbled when it has at least 3 of them, they are at least 30% of it, and they come from at least 2
-    scripts or categories: a Russian name, a French word, "25°C" or an emoji in English text stay, while bytes
-    decoded the wrong way scatter over Greek, Cyrillic, Hebrew, modifier letters and symbols at once."""
-    odd = [char_class(c) for c in token if _unusual(c, dominant)]
-    return len(odd) >= 3 and len(odd) >= 0.3 * len(token) and len(set(odd)) >= 2
-
-
-def drop_garbled(doc: Doc) -> Doc:
-    """A paragraph at least half garbled goes; otherwise only its garbled runs go."""
-    dominant = dominant_scripts("".join(doc.paragraphs))
-    kept, steps = [], list(doc.steps)
-    for paragraph in doc.paragraphs:
-        tokens = paragraph.split()
-        bad = [t for t in tokens if garbled(t, dominant)]
-        if bad and sum(map(len, bad)) * 2 >= sum(map(len, tokens)):
-            steps.append(f"Removed a garbled line of {len(paragraph)} characters (mojibake).")
-            continue
-        if bad:
-            steps.append(f"Removed {_count(len(bad), 'garbled run')} of characters ({clip(bad[0], 12)}).")
-        kept.append(" ".join(t for t in tokens if t not in bad))
-    return dataclasses.replace(doc, paragraphs=tuple(kept), steps=tuple(steps))
-
-
-_TAGS = "span|div|font|strong|br|hr|img|table|tbody|td|tr|th|li|ul|ol|em|iframe|script|style|section|article"
-_MARKUP = re.compile(
-    r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>"  # a whole tag
-    rf"|(?<![\w<])/?(?:{_TAGS})\s*/?>"  # the tail of a tag the scraper cut: `span>`
-    rf"|</?(?:{_TAGS})\b[^>]*$"  # the head of a tag cut off at the end of a line
-)
-_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{1,6}|#x[0-9a-fA-F]{1,6});")
-
-
-def drop_markup(doc: Doc) -> Doc:
-    """Stray HTML tags and tag fragments go; character entities (`&nbsp;`, `&amp;`) become the characters."""
-    found: list[str] = []
-
-    def clean(p: str) -> str:
-        hits = _MARKUP.findall(p) + [e for e in _ENTITY.findall(p) if html.unescape(e) != e]
-        found.extend(hits)
-        text = html.unescape(_MARKUP.sub(" ", p)).replace("\u00a0", " ") if hits else p
-        return re.sub(r"\s+([.,;:!?])", r"\1", " ".join(text.split())) if hits else p
-
-    paragraphs = tuple(q for q in map(clean, doc.paragraphs) if q)
-    step = f"Removed {_count(len(found), 'markup fragment')} ({', '.join(sorted(set(found))[:3])})."
-    return _with(doc, paragraphs, step if found else "")
-
-
-_BYLINE = re.compile(
-    r"^(?:edit(?:or|ors|ed by|ing)?|responsible editors?|editor in charge|proofread(?:er|ing)?|author|"
-    r"written by|writer|source|photo(?:graph)?s?|image|translat(?:or|ed by)|compiled by)\s*[:\uff1a]"
-    r"|^by [A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}$",
-    re.IGNORECASE,
-)
-_FOOTER = re.compile(
-    r"^(?:media partners?|partners?|related (?:articles?|news|reading|stories)|recommended(?: reading)?|"
-    r"read more|more (?:news|stories)|share (?:this|to)|tags?|copyright|©|all rights reserved|disclaimer)\b",
-    re.IGNORECASE,
-)
-
-
-def drop_bylines(doc: Doc) -> Doc:
-    """Editor, author and source lines ("Edit :", "Source: Xinhua") go from the body to meta."""
-    return _dropping(doc, lambda p: f"Removed a byline ({clip(p)})." if len(p) <= 80 and _BYLINE.match(p)
-                     else None, to_meta=True)
-
-
-def drop_footer(doc: Doc) -> Doc:
-    """A footer marker ("Media partners:", "Related articles") goes with the short lines after it."""
-    start = next((i for i, p in enumerate(doc.paragraphs) if len(p) <= 80 and _FOOTER.match(p)), None)
-    if start is None:
-        return doc
-    tail = doc.paragraphs[start:]
-    end = next((j for j, p in enumerate(tail) if j and len(p) > 100), len(tail))
-    step = f"Removed a footer ({clip(tail[0], 30)}, {_count(end, 'line')})."
-    return _with(doc, doc.paragraphs[:start] + tail[end:], step)
-
-
-_MONTH = (r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-          r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
-_YEAR = r"(?P<y>(?:19|20)\d\d)"
-_FULL_DATES = (
-    re.compile(rf"\b{_YEAR}(?:-|/|\.|\u5e74)(?P<m>\d{{1,2}})(?:-|/|\.|\u6708)(?P<d>\d{{1,2}})(?!\d)"),
-    re.compile(rf"\b(?P<m>\d{{1,2}})/(?P<d>\d{{1,2}})/{_YEAR}\b"),
-    re.compile(rf"\b{_MONTH} (?P<d>\d{{1,2}})(?:st|nd|rd|th)?,? {_YEAR}\b"),
-    re.compile(rf"\b(?P<d>\d{{1,2}}) {_MONTH},? {_YEAR}\b"),
-)
-_MONTH_DAYS = (
-    re.compile(rf"\b{_MONTH} (?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b"),
-    re.compile(rf"\b(?P<d>\d{{1,2}}) {_MONTH}\b"),
-)
-_YEAR_MONTHS = (
-    re.compile(rf"\b{_MONTH},? {_YEAR}\b"),
-    re.compile(rf"\b{_YEAR}(?:-|/|\u5e74)(?P<m>0?[1-9]|1[0-2])(?:\u6708|\b)(?![-/]\d)"),
-)
-_YEAR_ALONE = re.compile(rf"^(?:(?:published|posted|updated|released|dated)\b\D{{0,20}})?{_YEAR}$", re.I)
-_DATE_WORDS = re.compile(r"\b(?:published|posted|updated|released|date|time|on|at)\b|\d\d?:\d\d(?::\d\d)?",
-                         re.IGNORECASE)
-
-
-def full_date(text: str) -> re.Match[str] | None:
-    """The first real day named in full: 2020-12-02, 09/18/2022, September 15, 2020, 15 September 2020."""
-    found = [m for pattern in _FULL_DATES for m in pattern.finditer(text) if _iso(m)]
-    return min(found, key=lambda m: m.start(), default=None)
-
-
-def _is_date_line(p: str) -> bool:
-    """Only a date, give or take a time, a cue word ("Published on") and a counter."""
-    m = full_date(p)
-    rest = _DATE_WORDS.sub("", p[: m.start()] + p[m.end():]) if m and len(p) <= 60 else "not a date line"
-    return len(re.sub(r"[\W\d_]", "", rest)) <= 2
-
-
-def drop_date_lines(doc: Doc) -> Doc:
-    """Date lines leave the body; the date guess still reads them, from meta."""
-    return _dropping(doc, lambda p: f"Removed a date line ({clip(p)})." if _is_date_line(p) else None,
-                     to_meta=True)
-
-
-_TAIL_PHRASE = re.compile(r" (?P<before>[a-z]+) (?P<phrase>[A-Z][\w'-]+(?: [A-Z][\w'-]+){1,4})(?=[.?!]?$)")
-_NOT_TAGS = frozenset({"said", "says", "told", "by", "wrote", "to", "according"})
-
-
-def drop_tag_phrases(doc: Doc) -> Doc:
-    """A capitalised phrase stuck onto the end of 3+ paragraphs and found nowhere else is keyword stuffing."""
-    tails = [m for m in map(_TAIL_PHRASE.search, doc.paragraphs) if m and m["before"] not in _NOT_TAGS]
-    counts = Counter(m["phrase"] for m in tails)
-    whole = "\n".join(doc.paragraphs)
-    stuffed = sorted(p for p, n in counts.items() if n >= 3 and whole.count(p) == n)
-
-    def cut(p: str) -> str:
-        m = _TAIL_PHRASE.search(p)
-        return p[: m.start("phrase") - 1] + p[m.end("phrase"):] if m and m["phrase"] in stuffed else p
-
-    steps = tuple(f"Removed a phrase stuck onto the end of {counts[p]} paragraphs ({p})." for p in stuffed)
-    return dataclasses.replace(doc, paragraphs=tuple(map(cut, doc.paragraphs)), steps=doc.steps + steps)
-
-
-_COLON = re.compile(r"\b(?P<before>\w*[a-z][)\]\u201d\u2019]?)[:\uff1a](?P<after>[A-Z\u201c\u2018\"]\w*)")
-_QUOTED = re.compile(r"(?<=[\w,])\u201d(?P<quoted>[^\u201c\u201d\n]{1,80}?)\u201d")
-# The left part of a run-together word must be one of these: words that often get glued to the next one.
-_GLUE_TEXT = """
-    a an the and or but nor so yet for of to in on at by from with without into onto about above after before
-    behind below between during through under over since until because although though while whereas if
-    unless when where whether which who whom whose what that this these those there here then than as is are
-    was were be been being am has have had do does did will would shall should can could may might must not
-    no also only just even still very more most less much many some any each every all both either neither
-    such other another own same new said says say told asked use used using like via per its it his her their
-    our your my we they he she you me him them one two three first last next called named means become became
-    make made get got see seen
-"""
-_GLUE_WORDS = frozenset(_GLUE_TEXT.split())
-_GLUED = re.compile(r"\b(?P<left>[a-z]{2,})(?P<right>(?:[A-Z][a-z]+)+)\b")
-
-
-def _subbed(pattern: re.Pattern[str], template: str, text: str) -> tuple[str, list[str]]:
-    """`pattern.sub(template, text)`, with each change as "old → new" for the step's example."""
-    changes = [f"{m[0]} → {m.expand(template).strip()}" for m in pattern.finditer(text)]
-    return pattern.sub(template, text), changes
-
-
-def space_colons(text: str) -> tuple[str, list[str]]:
-    """`speech:If` -> `speech: If`, also for a full-width colon; times and links have no capital after it."""
-    return _subbed(_COLON, r"\g<before>: \g<after>", text)
-
-
-def repair_quotes(text: str) -> tuple[str, list[str]]:
-    """`a”pioneer”` -> `a “pioneer”`: a closing mark glued to the word before it was meant to open a quote."""
-    return _subbed(_QUOTED, " \u201c\\g<quoted>\u201d", text)
-
-
-def split_glued(text: str) -> tuple[str, list[str]]:
-    """`becauseRobotCan` -> `because Robot Can`; `DingTalk`, `iPhone`, `eBay`, `WeChat` are left alone."""
-    found: list[str] = []
-
-    def split(m: re.Match[str]) -> str:
-        if m["left"] not in _GLUE_WORDS:
-            return m[0]
-        words = " ".join([m["left"], *re.findall(r"[A-Z][a-z]+", m["right"])])
-        found.append(f"{m[0]} → {words}")
-        return words
-
-    return _GLUED.sub(split, text), found
-
-
-def _inline(fix: Callable[[str], tuple[str, list[str]]], verb: str, noun: str) -> Rule:
-    """A rule applying `fix` inside every paragraph, with one step saying how often, and the first change."""
-    def rule(doc: Doc) -> Doc:
-        fixed = [fix(p) for p in doc.paragraphs]
-        found = [hit for _, hits in fixed for hit in hits]
-        step = f"{verb} {_count(len(found), noun)}: {found[0]}." if found else ""
-        return _with(doc, tuple(text for text, _ in fixed), step)
-
-    rule.__name__ = fix.__name__
-    return rule
-
-
-def take_headline(doc: Doc) -> Doc:
-    """A short first line without closing punctuation is the headline; else the scraper line's tail."""
-    first = doc.paragraphs[0] if doc.paragraphs else ""
-    turn = _SPEAKER.match(first)
-    unfinished = not re.search(r"[.,;:\u3002\uff0c\uff1b\uff1a]$", first)
-    short = len(doc.paragraphs) > 1 and len(first) <= 160 and unfinished
-    if short and not (turn and turn["name"] in speakers(doc.paragraphs)):
-        return dataclasses.replace(doc, paragraphs=doc.paragraphs[1:], headline=first)
-    return dataclasses.replace(doc, headline=repair_quotes(space_colons(doc.scraped_headline)[0])[0])
-
-
-def drop_repeats(doc: Doc) -> Doc:
-    """A paragraph already seen (or the headline again) goes and the first copy stays; a short one (under five
-    words) only right after itself, so an interview's second "Yes." survives."""
-    seen = {_key(doc.headline)}
-    kept: list[str] = []
-    repeats: list[str] = []
-    for p in doc.paragraphs:
-        key = _key(p)
-        repeated = key == (_key(kept[-1]) if kept else "") or (key in seen and len(key.split()) >= 5)
-        (repeats if repeated else kept).append(p)
-        seen.add(key)
-    step = f"Removed {_count(len(repeats), 'repeated paragraph')} ({clip(repeats[0])})." if repeats else ""
-    return _with(doc, tuple(kept), step)
-
-
-_NUMBERED = re.compile(r"^(?P<n>\d{1,2})[.)\u3001] ")
-
-
-def mark_headings(doc: Doc) -> Doc:
-    """Section headings, each followed by a longer paragraph: a short line of 2+ words without closing
-    punctuation (not a speaker's turn), or one of a run of lines numbered 1., 2., 3. They become Markdown
-    headings, which the site does not number as paragraphs and never shows as a speaker's turn."""
-    numbers = [int(m["n"]) for m in map(_NUMBERED.match, doc.paragraphs) if m]
-    numbered = len(numbers) >= 2 and numbers == list(range(1, len(numbers) + 1))
-    who = speakers(doc.paragraphs)
-
-    def is_heading(p: str, following: str) -> bool:
-        turn = _SPEAKER.match(p)
-        unfinished = len(p) <= 100 and len(p.split()) >= 2 and not re.search(r"[.,;:!?\"')\u201d\u2019]$", p)
-        numbered_line = numbered and len(p) <= 160 and _NUMBERED.match(p) is not None
-        return len(following) > len(p) and (numbered_line or (unfinished and not (turn and turn["name"] in who)))
-
-    headings = tuple(p for p, following in itertools.pairwise(doc.paragraphs) if is_heading(p, following))
-    step = f"Marked {_count(len(headings), 'section heading')} ({clip(headings[0], 30)})." if headings else ""
-    return dataclasses.replace(_with(doc, doc.paragraphs, step), headings=headings)
-
-
-PIPELINE: tuple[Rule, ...] = (
-    drop_scraper_lines,
-    drop_garbled,
-    drop_markup,
-    drop_bylines,
-    drop_footer,
-    drop_date_lines,
-    drop_tag_phrases,
-    _inline(space_colons, "Added a space after", "colon"),
-    _inline(repair_quotes, "Repaired", "misplaced quotation mark"),
-    _inline(split_glued, "Split", "run-together word"),
-    take_headline,
-    drop_repeats,
-    mark_headings,
-)
-
-
-def _with(doc: Doc, paragraphs: tuple[str, ...], step: str) -> Doc:
-    return dataclasses.replace(doc, paragraphs=paragraphs, steps=doc.steps + ((step,) if step else ()))
-
-
-def _key(text: str) -> str:
-    return " ".join(re.sub(r"[\W_]+", " ", text.casefold()).split())
 
 
 # --- guesses ----------------------------------------------------------------------------------------------
@@ -498,17 +139,10 @@ KIND_CUES = (
 )
 
 
-def speakers(paragraphs: Iterable[str]) -> tuple[str, ...]:
-    """Names opening two or more `Name: ` turns, in order of appearance."""
-    names = [m["name"] for m in map(_SPEAKER.match, paragraphs) if m]
-    counts = Counter(names)
-    return tuple(dict.fromkeys(n for n in names if counts[n] >= 2))
-
-
 def guess_kind(doc: Doc) -> str:
     """Interview when two speakers take turns back and forth; else the kind with most cues; else news."""
     who = speakers(doc.paragraphs)
-    turns = [m["name"] for m in map(_SPEAKER.match, doc.paragraphs) if m and m["name"] in who]
+    turns = [m["name"] for m in map(SPEAKER.match, doc.paragraphs) if m and m["name"] in who]
     if len(who) >= 2 and sum(a != b for a, b in itertools.pairwise(turns)) >= 2:
         return "interview"
     text = "\n".join((doc.headline, *doc.paragraphs))
@@ -516,38 +150,30 @@ def guess_kind(doc: Doc) -> str:
     return kind if cue.search(text) else "news"
 
 
-def _iso(m: re.Match[str], year: str = "") -> str:
-    """YYYY-MM-DD if the match names a real day; D/M/Y when M/D/Y cannot be (the first number is over 12)."""
-    month, day = _month(m), int(m["d"])
-    if m[0].find("/") in (1, 2) and month > 12:
-        month, day = day, month
-    try:
-        return dt.date(int(year or m["y"]), month, day).isoformat()
-    except ValueError:
-        return ""
-
-
-def _month(m: re.Match[str]) -> int:
-    name = m.groupdict().get("month")
-    return _MONTHS.index(name[:3].lower()) + 1 if name else int(m["m"])
-
-
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_DAYS = (
+    re.compile(rf"\b{MONTH} (?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b"),
+    re.compile(rf"\b(?P<d>\d{{1,2}}) {MONTH}\b"),
+)
+_YEAR_MONTHS = (
+    re.compile(rf"\b{MONTH},? {YEAR}\b"),
+    re.compile(rf"\b{YEAR}(?:-|/|\u5e74)(?P<m>0?[1-9]|1[0-2])(?:\u6708|\b)(?![-/]\d)"),
+)
+_YEAR_ALONE = re.compile(rf"^(?:(?:published|posted|updated|released|dated)\b\D{{0,20}})?{YEAR}$", re.I)
 
 
 def guess_published(texts: tuple[str, ...]) -> str:
     """The most precise date the text states: a full date; a month and day with the only year named in the
     same paragraph ("On the morning of September 15, The 2020 Expo"); a month of a year; a dateline year."""
     for m in filter(None, map(full_date, texts)):
-        return _iso(m)
+        return iso_date(m)
     for text in texts:
         years = set(re.findall(r"\b(?:19|20)\d\d\b", text))
         for m in filter(None, (pattern.search(text) for pattern in _MONTH_DAYS)):
-            if len(years) == 1 and _iso(m, min(years)):
-                return _iso(m, min(years))
+            if len(years) == 1 and iso_date(m, min(years)):
+                return iso_date(m, min(years))
     for text in texts:
         for m in filter(None, (pattern.search(text) for pattern in _YEAR_MONTHS)):
-            return f"{m['y']}-{_month(m):02d}"
+            return f"{m['y']}-{month_number(m):02d}"
     return next((m["y"] for m in map(_YEAR_ALONE.search, texts) if m), "")
 
 
@@ -595,7 +221,8 @@ def slug_for(text: str) -> str:
         if len(slug) + len(word) + 1 > SLUG_MAX:
             break
         slug = f"{slug}-{word}" if slug else word
-    return slug or "-".join(re.findall(r"[a-z0-9]+", folded))[:SLUG_MAX].strip("-")
+    slug = slug or "-".join(re.findall(r"[a-z0-9]+", folded))[:SLUG_MAX].strip("-")
+    return f"{slug}-1" if slug in RESERVED else slug  # a headline such as "Feed" must not become feed.md
 
 
 # --- the draft --------------------------------------------------------------------------------------------
@@ -617,6 +244,8 @@ def make_draft(raw: bytes, filename: str, slug: str | None = None, today: dt.dat
     if slug is not None and not SLUG.match(slug):
         raise IngestError(f"invalid slug {slug!r}: use lower-case letters, digits and single hyphens, "
                           "e.g. jack-ma-speech")
+    if slug in RESERVED:
+        raise IngestError(f"invalid slug {slug!r}: the site or Windows uses that name; use e.g. {slug}-1")
     text, encoding = decoded(raw, filename)
     doc = Doc(paragraphs_of(text), (f"Converted the text from {encoding} to UTF-8.",) if encoding else ())
     for rule in PIPELINE:
@@ -646,14 +275,16 @@ def make_draft(raw: bytes, filename: str, slug: str | None = None, today: dt.dat
                  f"---\n{matter}---\n{body}\n", doc.steps)
 
 
-def add(file: Path, entries_dir: Path, slug: str | None, out: TextIO, today: dt.date | None = None) -> int:
-    """Write entries_dir/<slug>.md as a draft and list the cleanup; 1 with one `error:` line if not."""
+def add(file: Path, entries_dir: Path, slug: str | None, out: TextIO, err: TextIO,
+        today: dt.date | None = None) -> int:
+    """Write entries_dir/<slug>.md as a draft and list the cleanup on `out`; 1 with one `error:` line on
+    `err` if not."""
     try:
         draft = make_draft(_read(file), file.name, slug, today)
         target = entries_dir / f"{draft.slug}.md"
         _write_new(target, draft.text)
     except IngestError as exc:
-        print(f"error: {exc}", file=out)
+        print(f"error: {exc}", file=err)
         return 1
     for step in draft.steps:
         print(f"  - {step}", file=out)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import BuildError, ContentError
-from .fields import CONTROL, SLUG, Fields, describe
+from .fields import CONTROL, RESERVED, SLUG, Fields, describe
 from .markdown import Body, render_body, render_page
 from .model import KINDS, Entry, KeyPoint, Organization, Page, Person, Quote, Registry, Site, Source, Topic
 from .yamlfile import load_yaml
@@ -28,12 +28,6 @@ MAX_BYTES = 2 * 1024 * 1024
 ENTRY_FIELDS = ("title", "date", "kind", "source", "summary", "key_points", "quotes", "topics", "people",
                 "organizations", "curator_note", "draft")
 SOURCE_FIELDS = ("title", "publisher", "author", "url", "published")
-# Top-level names the site itself uses, and names Windows cannot store: no page, entry or registry
-# slug may take them (a topic called `page` would collide with /topics/page/2/, and so on).
-RESERVED = frozenset((
-    "index", "entries", "topics", "people", "organizations", "timeline", "search", "pagefind", "assets", "feed",
-    "feed-xml", "sitemap", "robots", "404", "page", "pages", "con", "prn", "aux", "nul",
-    *(f"{port}{n}" for port in ("com", "lpt") for n in range(10))))
 # Names that editors, tools and file managers write beside the real files: never sources. `watch`
 # ignores their events and the build skips them, so the two always agree on what a source is.
 LITTER = re.compile(

@@ -1,7 +1,7 @@
-"""`add FILE` (broadsheet.ingest): golden drafts of the five seed documents, one test per cleanup rule, encoding
-and guess, and every refusal of `add`.
+"""`add FILE` (broadsheet.ingest, broadsheet.cleanup): golden drafts of the five seed documents, one test per
+cleanup rule, encoding and guess, and every refusal of `add`.
 
-The golden drafts are tests/fixtures/drafts/<seed stem>.md. After changing ingest on purpose, regenerate them
+The golden drafts are tests/fixtures/drafts/<seed stem>.md. After changing ingest or cleanup on purpose, regenerate them
 with `python -m tests.test_ingest --regenerate`, read the diff and commit it only if every change is right.
 """
 
@@ -445,18 +445,18 @@ def test_invalid_given_slug_is_refused(slug: str) -> None:
 
 # --- add: the file I/O ----------------------------------------------------------------------------------------
 
-def run_add(file: Path, entries: Path, slug: str | None = None) -> tuple[int, str]:
-    out = io.StringIO()
-    return add(file, entries, slug, out, today=TODAY), out.getvalue()
+def run_add(file: Path, entries: Path, slug: str | None = None) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    return add(file, entries, slug, out, err, today=TODAY), out.getvalue(), err.getvalue()
 
 
 def test_add_writes_the_draft_and_reports_each_step(tmp_path: Path) -> None:
     source = tmp_path / "raw.txt"
     source.write_text("getUrls?link=ab - Robots rise\n\nThe story.", encoding="utf-8")
     entries = tmp_path / "content" / "entries"
-    code, out = run_add(source, entries)
+    code, out, err = run_add(source, entries)
     target = entries / "robots-rise.md"
-    assert code == 0
+    assert (code, err) == (0, "")
     assert out == f"  - Removed a scraper line (getUrls?link=…).\nwrote {target} (draft: true)\n"
     assert target.read_bytes() == make_draft(source.read_bytes(), "raw.txt", today=TODAY).text.encode("utf-8")
 
@@ -464,16 +464,16 @@ def test_add_writes_the_draft_and_reports_each_step(tmp_path: Path) -> None:
 def test_add_with_slug_writes_that_file(tmp_path: Path) -> None:
     source = tmp_path / "raw.txt"
     source.write_text("Robots rise\n\nThe story.", encoding="utf-8")
-    code, _ = run_add(source, tmp_path, slug="robots")
+    code, _, _ = run_add(source, tmp_path, slug="robots-2020")
     assert code == 0
-    assert [p.name for p in tmp_path.glob("*.md")] == ["robots.md"]
+    assert [p.name for p in tmp_path.glob("*.md")] == ["robots-2020.md"]
 
 
 def refused(tmp_path: Path, file: Path, message: str, slug: str | None = None) -> None:
     entries = tmp_path / "entries"
     before = sorted(entries.rglob("*")) if entries.exists() else []
-    code, out = run_add(file, entries, slug)
-    assert (code, out) == (1, f"error: {message}\n")
+    code, out, err = run_add(file, entries, slug)
+    assert (code, out, err) == (1, "", f"error: {message}\n")
     assert (sorted(entries.rglob("*")) if entries.exists() else []) == before
 
 
@@ -500,6 +500,17 @@ def test_add_refuses_an_invalid_slug(tmp_path: Path) -> None:
     refused(tmp_path, tmp_path / "raw.txt",
             "invalid slug 'Robots Rise': use lower-case letters, digits and single hyphens, e.g. jack-ma-speech",
             slug="Robots Rise")
+
+
+@pytest.mark.parametrize("slug", ["feed", "con", "search"])
+def test_add_refuses_a_reserved_slug(tmp_path: Path, slug: str) -> None:
+    (tmp_path / "raw.txt").write_text("Robots rise\n\nThe story.", encoding="utf-8")
+    refused(tmp_path, tmp_path / "raw.txt",
+            f"invalid slug '{slug}': the site or Windows uses that name; use e.g. {slug}-1", slug=slug)
+
+
+def test_a_headline_that_is_a_reserved_name_gets_another_slug() -> None:
+    assert draft_of("Feed\n\nThe story of a feed.").draft.slug == "feed-1"
 
 
 def test_add_never_overwrites_an_existing_entry(tmp_path: Path) -> None:

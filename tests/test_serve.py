@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from broadsheet.build import Options, build
-from broadsheet.serve import RangeError, parse_target, requested_span
+from broadsheet.server import RangeError, parse_target, requested_span
 from broadsheet.watch import is_litter
 
 from .conftest import ENTRY, entry, make_site
