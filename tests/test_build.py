@@ -139,6 +139,8 @@ def test_rebuild_with_nothing_changed_writes_nothing(tmp_path: Path) -> None:
     second = build(Options(content=content, out=out, search=False))
     assert first.written > 10
     assert (second.rendered, second.written) == (0, 0)
+    third = build(Options(content=content, out=out, search=False))  # the unchanged build kept its cache
+    assert (third.rendered, third.written) == (0, 0)
 
 
 def test_editing_one_summary_renders_only_the_pages_that_show_it(tmp_path: Path) -> None:
