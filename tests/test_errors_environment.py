@@ -145,6 +145,7 @@ def test_pagefind_failing(built: tuple[Path, dict[str, bytes]]) -> None:
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == "error: search indexing failed: Error: could not write the index\n"
     assert tree(root / "site") == before
+    assert not (root / ".site.staging").exists()  # the half-built site is not left beside the old one
 
 
 # --- two builds at once ---------------------------------------------------------------------------------------
