@@ -39,8 +39,13 @@ golden: $(STAMP)
 	$(BIN)/python -m tests.golden --regenerate
 	$(BIN)/python -m tests.test_ingest --regenerate
 
-bench: $(STAMP)
+# Build times against Hugo, then serve's save-to-reload and save-to-searchable latency, then the bytes
+# a first search downloads. See bench/README.md.
+bench: $(STAMP) browser-deps
+	@command -v hugo >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq hugo; }
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/serve_latency.py
+	$(BIN)/python bench/search_weight.py
 
 clean:
 	rm -rf site .broadsheet-cache
