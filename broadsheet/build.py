@@ -21,7 +21,7 @@ from .model import Digest
 from .parallel import pmap
 from .read import LITTER, read_content
 from .render import PageSpec, Renderer, plan, template_digests
-from .write import build_lock, link_tree, stage, staging_dir, swap
+from .write import build_lock, link_tree, stage, staging_dir, swap, write_file
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -60,7 +60,8 @@ class Rendered:
     """The difference between the previous output and the new one, ready to be written."""
 
     cache: Cache  # describes the new output
-    changed: dict[str, bytes]  # files whose bytes differ from the previous output
+    changed: dict[str, bytes]  # files whose bytes differ from the previous output, still to write
+    written: frozenset[str]  # files whose bytes differ, already written to the staging folder
     removed: tuple[str, ...]  # files the previous output had and the new one has not
     reindex: bool  # whether the search index must be rebuilt
     pages: int
@@ -77,39 +78,42 @@ def build(options: Options) -> Result:
         previous = cache_store.load(options.out) if options.use_cache and exists else Cache()
         if not exists:
             previous = Cache(entries=previous.entries)
-        new = render_site(options, previous)
-        if new.changed or new.removed or new.reindex or not exists:
-            publish(options, new, exists)
+        staged = staging_dir(options.out)
+        try:
+            new = render_site(options, previous, staged=staged)
+            if new.changed or new.written or new.removed or new.reindex or not exists:
+                publish(options, new, exists, staged)
+        finally:  # Ctrl-C and SIGTERM included: a half-built staging folder is never left behind
+            shutil.rmtree(staged, ignore_errors=True)
         if not options.use_cache:
             cache_store.forget(options.out)
         elif new.cache != previous or not exists:
             with contextlib.suppress(OSError):  # a cache that cannot be saved only makes the next build slower
                 cache_store.save(options.out, new.cache)
     return Result(pages=new.pages, entries=len(new.digest.entries), rendered=new.rendered,
-                  written=len(new.changed), indexed=new.reindex, seconds=time.perf_counter() - started,
-                  warnings=new.digest.warnings, digest=new.digest)
+                  written=len(new.changed) + len(new.written), indexed=new.reindex,
+                  seconds=time.perf_counter() - started, warnings=new.digest.warnings, digest=new.digest)
 
 
-def publish(options: Options, new: Rendered, exists: bool) -> None:
-    """Stage the new site beside the old one, index it, and swap it in; on any failure, the old site stays."""
-    staged = staging_dir(options.out)
-    try:
-        stage(options.out, staged, new.changed, [p for p in new.cache.outputs if p not in new.changed])
-        if new.reindex:
-            search.index_site(staged)
-        elif options.search and exists:
-            link_tree(options.out / search.BUNDLE, staged / search.BUNDLE)
-        cache_store.forget(options.out)
-        swap(options.out, staged)
-    except BaseException:  # Ctrl-C and SIGTERM included: never leave a half-built staging folder behind
-        shutil.rmtree(staged, ignore_errors=True)
-        raise
+def publish(options: Options, new: Rendered, exists: bool, staged: Path) -> None:
+    """Complete the new site in `staged`, beside the old one, index it, and swap it in."""
+    done = new.changed.keys() | new.written
+    stage(options.out, staged, new.changed, [p for p in new.cache.outputs if p not in done])
+    if new.reindex:
+        search.index_site(staged)
+    elif options.search and exists:
+        link_tree(options.out / search.BUNDLE, staged / search.BUNDLE)
+    cache_store.forget(options.out)
+    swap(options.out, staged)
 
 
-def render_site(options: Options, previous: Cache, env: jinja2.Environment | None = None) -> Rendered:
+def render_site(options: Options, previous: Cache, env: jinja2.Environment | None = None,
+                staged: Path | None = None) -> Rendered:
     """Read, collect, plan, and render the pages whose inputs changed since `previous`.
 
-    `env` is a Jinja environment to reuse (serve's, across rebuilds); by default a fresh one.
+    `env` is a Jinja environment to reuse (serve's, across rebuilds); by default a fresh one. With
+    `staged`, the workers that render pages also write the changed ones there, in parallel, instead
+    of handing their bytes back (they are then listed in `written`, not `changed`).
     """
     content = read_content(options.content, options.drafts, mapper=pmap, known=previous.entries)
     if options.base_url:
@@ -119,19 +123,43 @@ def render_site(options: Options, previous: Cache, env: jinja2.Environment | Non
     specs = plan(digest)
     fingerprints = page_fingerprints(specs, template_digests(renderer.env))
     todo = [s for s in specs if previous.outputs.get(s.path, ("",))[0] != fingerprints[s.path]]
-    files = {f.path: f.data for f in pmap(renderer.render, todo)}
-    files.update(read_assets(options.assets))
-    hashes = {path: _sha(data) for path, data in files.items()}
-    outputs = {path: previous.outputs[path] for path in fingerprints if path not in files}
-    outputs.update({path: (fingerprints.get(path, "asset"), hashes[path]) for path in files})
-    changed = {p: d for p, d in files.items() if previous.outputs.get(p, ("", ""))[1] != hashes[p]}
+    pages = pmap(PageWriter(renderer, previous.outputs, staged), todo)
+    assets = read_assets(options.assets)
+    hashes = {path: sha for path, sha, _ in pages} | {path: _sha(data) for path, data in assets.items()}
+    outputs = {path: previous.outputs[path] for path in fingerprints if path not in hashes}
+    outputs.update({path: (fingerprints.get(path, "asset"), sha) for path, sha in hashes.items()})
+    changed = {path: data for path, sha, data in pages if data is not None and sha != _old_sha(previous, path)}
+    changed.update({p: d for p, d in assets.items() if hashes[p] != _old_sha(previous, p)})
+    written = frozenset(path for path, _, data in pages if data is None)
     searched = _hash(*(fingerprints[s.path] for s in specs if s.indexed)) if options.search else ""
     reindex = options.search and (searched != previous.searched or not (options.out / search.BUNDLE).is_dir())
     related = (digest.shape, {slug: tuple(e.slug for e in rel) for slug, rel in digest.related.items()})
     cache = Cache(entries={e.digest: e for e in content.entries}, outputs=outputs, searched=searched,
                   related=related)
-    return Rendered(cache=cache, changed=changed, removed=tuple(sorted(set(previous.outputs) - set(outputs))),
+    return Rendered(cache=cache, changed=changed, written=written,
+                    removed=tuple(sorted(set(previous.outputs) - set(outputs))),
                     reindex=reindex, pages=len(specs), rendered=len(todo), digest=digest)
+
+
+@dataclass(frozen=True, slots=True)
+class PageWriter:
+    """Renders a page in a worker; with `staged`, writes it there if its bytes changed, else returns them."""
+
+    renderer: Renderer
+    previous: Mapping[str, tuple[str, str]]  # path -> (fingerprint, sha256) of the previous output
+    staged: Path | None
+
+    def __call__(self, spec: PageSpec) -> tuple[str, str, bytes | None]:
+        data = self.renderer.render(spec).data
+        sha = _sha(data)
+        if self.staged is None or sha == self.previous.get(spec.path, ("", ""))[1]:
+            return spec.path, sha, data
+        write_file(self.staged, spec.path, data)
+        return spec.path, sha, None
+
+
+def _old_sha(previous: Cache, path: str) -> str:
+    return previous.outputs.get(path, ("", ""))[1]
 
 
 def check_folders(options: Options) -> None:

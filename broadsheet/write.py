@@ -90,6 +90,13 @@ def _fill(out: Path, staged: Path, changed: Mapping[str, bytes], keep: Iterable[
         target.write_bytes(data)
 
 
+def write_file(root: Path, rel: str, data: bytes) -> None:
+    """Write root/rel, making its folders; safe to call from several processes at once."""
+    target = safe_path(root, rel)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+
+
 def link_tree(src: Path, dst: Path) -> None:
     """Hard-link a whole directory tree (the previous search index, when no indexed page changed)."""
     shutil.copytree(src, dst, copy_function=_link_or_copy)
