@@ -128,8 +128,8 @@ def render_site(options: Options, previous: Cache, env: jinja2.Environment | Non
     hashes = {path: sha for path, sha, _ in pages} | {path: _sha(data) for path, data in assets.items()}
     outputs = {path: previous.outputs[path] for path in fingerprints if path not in hashes}
     outputs.update({path: (fingerprints.get(path, "asset"), sha) for path, sha in hashes.items()})
-    changed = {path: data for path, sha, data in pages if data is not None and sha != _old_sha(previous, path)}
-    changed.update({p: d for p, d in assets.items() if hashes[p] != _old_sha(previous, p)})
+    changed = {path: data for path, sha, data in pages if data is not None and sha != _old_sha(previous.outputs, path)}
+    changed.update({p: d for p, d in assets.items() if hashes[p] != _old_sha(previous.outputs, p)})
     written = frozenset(path for path, _, data in pages if data is None)
     searched = _hash(*(fingerprints[s.path] for s in specs if s.indexed)) if options.search else ""
     reindex = options.search and (searched != previous.searched or not (options.out / search.BUNDLE).is_dir())
@@ -152,14 +152,14 @@ class PageWriter:
     def __call__(self, spec: PageSpec) -> tuple[str, str, bytes | None]:
         data = self.renderer.render(spec).data
         sha = _sha(data)
-        if self.staged is None or sha == self.previous.get(spec.path, ("", ""))[1]:
+        if self.staged is None or sha == _old_sha(self.previous, spec.path):
             return spec.path, sha, data
         write_file(self.staged, spec.path, data)
         return spec.path, sha, None
 
 
-def _old_sha(previous: Cache, path: str) -> str:
-    return previous.outputs.get(path, ("", ""))[1]
+def _old_sha(outputs: Mapping[str, tuple[str, str]], path: str) -> str:
+    return outputs.get(path, ("", ""))[1]
 
 
 def check_folders(options: Options) -> None:

@@ -58,7 +58,7 @@ def render_body(source: str, dialogue: bool = False) -> Body:
         deepest = deepest_line(tokens)
         if deepest >= 0 and too_deep < 0:
             too_deep = deepest + first_line
-    return Body("".join(html), count, " ".join(t for t in texts), too_deep)
+    return Body("".join(html), count, " ".join(texts), too_deep)
 
 
 def segments(source: str) -> list[tuple[int, str, bool]]:
