@@ -115,7 +115,8 @@ def render_site(options: Options, previous: Cache, env: jinja2.Environment | Non
     `staged`, the workers that render pages also write the changed ones there, in parallel, instead
     of handing their bytes back (they are then listed in `written`, not `changed`).
     """
-    content = read_content(options.content, options.drafts, mapper=pmap, known=previous.entries)
+    content = read_content(options.content, options.drafts, mapper=pmap, known=previous.entries,
+                           seen=previous.stamps)
     if options.base_url:
         content = replace(content, site=replace(content.site, base_url=options.base_url.rstrip("/") + "/"))
     digest = collect(content, previous.related)
@@ -135,7 +136,7 @@ def render_site(options: Options, previous: Cache, env: jinja2.Environment | Non
     reindex = options.search and (searched != previous.searched or not (options.out / search.BUNDLE).is_dir())
     related = (digest.shape, {slug: tuple(e.slug for e in rel) for slug, rel in digest.related.items()})
     cache = Cache(entries={e.digest: e for e in content.entries}, outputs=outputs, searched=searched,
-                  related=related)
+                  related=related, stamps=content.stamps)
     return Rendered(cache=cache, changed=changed, written=written,
                     removed=tuple(sorted(set(previous.outputs) - set(outputs))),
                     reindex=reindex, pages=len(specs), rendered=len(todo), digest=digest)

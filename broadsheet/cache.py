@@ -11,11 +11,13 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import ENGINE
 from .model import Entry
+from .read import Stamp
 
 FORMAT = 1
 
@@ -26,6 +28,7 @@ class Cache:
     outputs: dict[str, tuple[str, str]] = field(default_factory=dict)  # path -> (fingerprint, sha256)
     searched: str = ""  # hash of the indexed pages' fingerprints the search index was built from
     related: tuple[str, dict[str, tuple[str, ...]]] = ("", {})  # Digest.shape -> related slugs
+    stamps: Mapping[str, tuple[Stamp, str]] = field(default_factory=dict)  # entry file -> (stamp, sha256)
 
 
 def cache_path(out: Path) -> Path:

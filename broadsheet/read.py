@@ -7,11 +7,13 @@ every file is read and every field checked, and all the errors are raised togeth
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import hashlib
 import os
 import re
+import time
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -25,6 +27,11 @@ from .model import KINDS, Entry, KeyPoint, Organization, Page, Person, Quote, Re
 from .yamlfile import load_yaml
 
 MAX_BYTES = 2 * 1024 * 1024
+Stamp = tuple[int, int, int, int]  # a file's st_mtime_ns, st_ctime_ns, st_size and st_ino
+# A stamp is remembered only for a file last changed this long before it was read: a file written in
+# the same clock tick as the read could change again without its stamp changing (coarse file system
+# clocks), so it is read again next time. Git treats its "racily clean" index entries the same way.
+RACY_NS = 2_000_000_000
 ENTRY_FIELDS = ("title", "date", "kind", "source", "summary", "key_points", "quotes", "topics", "people",
                 "organizations", "curator_note", "draft")
 SOURCE_FIELDS = ("title", "publisher", "author", "url", "published")
@@ -58,6 +65,7 @@ class Content:
     entries: tuple[Entry, ...]
     pages: tuple[Page, ...]
     notes: tuple[str, ...]  # harmless oddities worth telling the curator (ignored files, no entries)
+    stamps: Mapping[str, tuple[Stamp, str]] = dataclasses.field(default_factory=dict)  # entry path -> (stamp, sha256)
 
 
 Mapper = Callable[[Callable[[tuple[str, bytes]], tuple[Entry | None, list[ContentError]]],
@@ -65,10 +73,12 @@ Mapper = Callable[[Callable[[tuple[str, bytes]], tuple[Entry | None, list[Conten
 
 
 def read_content(content: Path, drafts: bool = False, mapper: Mapper | None = None,
-                 known: Mapping[str, Entry] | None = None) -> Content:
+                 known: Mapping[str, Entry] | None = None,
+                 seen: Mapping[str, tuple[Stamp, str]] | None = None) -> Content:
     """Read and validate everything under `content`; raise BuildError listing every problem.
 
     `known` maps Entry.digest to entries read before: a file whose digest is there is not parsed again.
+    `seen` is the previous Content.stamps: a file whose stamp is the same is not even read again.
     """
     if not content.is_dir():
         raise BuildError(f"content folder {content} not found; pass --content DIR")
@@ -77,15 +87,26 @@ def read_content(content: Path, drafts: bool = False, mapper: Mapper | None = No
     root = content.resolve()
     site = read_site(content, root, errors)
     registry, unread = read_registry(content, root, errors)
-    files = list_markdown(content, "entries", root, errors, notes)
     known = known or {}
+    seen = seen or {}
+
+    def unchanged(rel: str, stamp: Stamp) -> bool:
+        old = seen.get(rel)
+        return old is not None and old[0] == stamp and entry_digest(rel, old[1], registry.digest) in known
+
+    files = list_markdown(content, "entries", root, errors, notes, unchanged)
+    settled = time.time_ns() - RACY_NS
+    stamps: dict[str, tuple[Stamp, str]] = {}
     reused: list[tuple[Entry | None, list[ContentError]]] = []
     todo = []
-    for rel, raw in files:
-        cached = known.get(entry_digest(rel, raw, registry.digest))
+    for rel, raw, stamp in files:
+        sha = seen[rel][1] if raw is None else hashlib.sha256(raw).hexdigest()
+        if stamp[0] < settled:
+            stamps[rel] = (stamp, sha)
+        cached = known.get(entry_digest(rel, sha, registry.digest))
         if cached is not None:
             reused.append((cached, []))
-        else:
+        elif raw is not None:
             todo.append((rel, raw))
     results = [*reused, *(mapper or _serial_map)(EntryReader(registry, unread), todo)]
     entries = []
@@ -100,7 +121,7 @@ def read_content(content: Path, drafts: bool = False, mapper: Mapper | None = No
         folder = content / "entries"
         notes.append(f"{folder}: no entries to publish yet, so the digest is empty" if folder.is_dir() else
                      f"{folder}: no such folder, so the digest is empty")
-    return Content(site, registry, tuple(entries), pages, tuple(notes))
+    return Content(site, registry, tuple(entries), pages, tuple(notes), stamps)
 
 
 def _serial_map(reader: Callable[[tuple[str, bytes]], tuple[Entry | None, list[ContentError]]],
@@ -150,9 +171,10 @@ def guess_encoding(raw: bytes) -> str:
     return "Latin-1/Windows-1252 (Western European)"
 
 
-def list_markdown(content: Path, folder_name: str, root: Path, errors: list[ContentError],
-                  notes: list[str]) -> list[tuple[str, bytes]]:
-    """(path, bytes) of each <folder>/*.md whose name is a valid slug; editor litter is skipped quietly."""
+def list_markdown(content: Path, folder_name: str, root: Path, errors: list[ContentError], notes: list[str],
+                  unchanged: Callable[[str, Stamp], bool] | None = None) -> list[tuple[str, bytes | None, Stamp]]:
+    """(path, bytes, stamp) of each <folder>/*.md whose name is a valid slug; editor litter is skipped
+    quietly. A file for which `unchanged(path, stamp)` holds is not read: its bytes are None."""
     folder = content / folder_name
     if not folder.is_dir():
         return []
@@ -166,7 +188,7 @@ def list_markdown(content: Path, folder_name: str, root: Path, errors: list[Cont
         errors.append(ContentError(str(folder), 0, "", f"cannot list the folder: {exc.strerror}"))
         return []
     taken = {d.name[:-3] for d in items if d.name.endswith(".md") and SLUG.match(d.name[:-3])}
-    files = []
+    files: list[tuple[str, bytes | None, Stamp]] = []
     for item in items:
         rel = f"{folder}/{item.name}"
         if LITTER.match(item.name):
@@ -181,8 +203,13 @@ def list_markdown(content: Path, folder_name: str, root: Path, errors: list[Cont
         if not _check_slug(item.name[:-3], rel, errors, taken, item.name.endswith(".md")):
             continue
         try:
+            stat = item.stat()  # before reading: a write meanwhile leaves a stamp that differs next time
+            stamp = (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino)
+            if unchanged is not None and unchanged(rel, stamp):
+                files.append((rel, None, stamp))
+                continue
             with open(item.path, "rb") as handle:  # no Path object: this runs once per entry per rebuild
-                files.append((rel, handle.read()))
+                files.append((rel, handle.read(), stamp))
         except FileNotFoundError:
             errors.append(ContentError(rel, 1, "", "cannot read file: it is a broken symlink",
                                        "delete it, or point it at a file inside content/"))
@@ -539,14 +566,14 @@ def copied_run(summary: str, body_words: Sequence[str]) -> str:
     return ""
 
 
-def entry_digest(path: str, raw: bytes, registry_digest: str) -> str:
-    """Changes whenever the entry's file, its path, the registries or the engine change."""
-    return hashlib.sha256(b"\x1f".join((path.encode(), raw, registry_digest.encode(),
-                                        __version__.encode()))).hexdigest()[:20]
+def entry_digest(path: str, raw_sha: str, registry_digest: str) -> str:
+    """Changes whenever the entry's file (given by the SHA-256 of its bytes), its path, the registries or
+    the engine change."""
+    return hashlib.sha256("\x1f".join((path, raw_sha, registry_digest, __version__)).encode()).hexdigest()[:20]
 
 
 def _with_digests(entry: Entry, raw: bytes, registry_digest: str) -> Entry:
-    own = entry_digest(entry.path, raw, registry_digest)
+    own = entry_digest(entry.path, hashlib.sha256(raw).hexdigest(), registry_digest)
     card = hashlib.sha256(repr((entry.slug, entry.title, entry.date, entry.kind, entry.source, entry.summary,
                                 entry.topics, entry.people, entry.organizations, entry.draft,
                                 entry.quotes)).encode()).hexdigest()[:16]
@@ -557,7 +584,8 @@ def _with_digests(entry: Entry, raw: bytes, registry_digest: str) -> Entry:
 
 def read_pages(content: Path, root: Path, errors: list[ContentError], notes: list[str]) -> tuple[Page, ...]:
     pages = []
-    for rel, raw in list_markdown(content, "pages", root, errors, notes):
+    for rel, raw, _ in list_markdown(content, "pages", root, errors, notes):
+        assert raw is not None  # every page is read: nothing is asked to be skipped
         page = read_page(rel, raw, errors)
         if page is not None:
             pages.append(page)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import subprocess
 import sys
@@ -219,3 +220,57 @@ def test_pagefind_indexes_every_entry_with_filters_and_meta(tmp_path: Path) -> N
     assert filters == {"topic": ["Cloud computing", "Retail"], "kind": ["news"], "year": ["2020"],
                        "person": ["Jack Ma"], "organisation": ["Alibaba Group"]}
     assert "马云" in shop["content"]  # type: ignore[operator]
+
+
+# --- entries whose file is unchanged are not read again --------------------------------------------------
+
+def age(content: Path, seconds: int = 60) -> None:
+    """Date every entry file `seconds` back, as files the curator saved a while ago."""
+    for path in (content / "entries").glob("*.md"):
+        stat = path.stat()
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - seconds * 10**9))
+
+
+def opened_entries(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The entry files the reader opens from now on."""
+    import broadsheet.read
+
+    opened: list[str] = []
+
+    def spy(file: str, *args: object, **kwargs: object) -> object:
+        opened.append(Path(file).name)
+        return open(file, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(broadsheet.read, "open", spy, raising=False)
+    return opened
+
+
+def test_an_entry_file_saved_a_while_ago_is_not_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    content = make_site(tmp_path)
+    age(content)
+    build(Options(content=content, out=tmp_path / "site", search=False))
+    opened = opened_entries(monkeypatch)
+    again = build(Options(content=content, out=tmp_path / "site", search=False))
+    assert opened == [] and (again.rendered, again.written) == (0, 0)
+
+
+def test_a_file_written_just_before_the_build_is_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Its stamp may not change on a second save within the same clock tick, so it is not trusted yet.
+    content = make_site(tmp_path)
+    build(Options(content=content, out=tmp_path / "site", search=False))
+    opened = opened_entries(monkeypatch)
+    build(Options(content=content, out=tmp_path / "site", search=False))
+    assert opened == ["cloud-shop.md"]
+
+
+def test_an_edit_that_keeps_the_size_and_the_time_is_still_seen(tmp_path: Path) -> None:
+    content = make_site(tmp_path)
+    age(content)
+    build(Options(content=content, out=tmp_path / "site", search=False))
+    path = content / "entries/cloud-shop.md"
+    before = path.stat()
+    path.write_text(ENTRY.replace("corner shop", "corner shed"), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # as a coarse clock or a copy tool leaves it
+    assert path.stat().st_size == before.st_size
+    build(Options(content=content, out=tmp_path / "site", search=False))
+    assert "Cloud comes to the corner shed" in (tmp_path / "site/entries/cloud-shop/index.html").read_text()
