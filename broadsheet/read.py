@@ -90,9 +90,14 @@ def read_content(content: Path, drafts: bool = False, mapper: Mapper | None = No
     known = known or {}
     seen = seen or {}
 
+    digests: dict[str, str] = {}  # of the files not read again
+
     def unchanged(rel: str, stamp: Stamp) -> bool:
         old = seen.get(rel)
-        return old is not None and old[0] == stamp and entry_digest(rel, old[1], registry.digest) in known
+        if old is None or old[0] != stamp:
+            return False
+        digests[rel] = entry_digest(rel, old[1], registry.digest)
+        return digests[rel] in known
 
     files = list_markdown(content, "entries", root, errors, notes, unchanged)
     settled = time.time_ns() - RACY_NS
@@ -103,7 +108,7 @@ def read_content(content: Path, drafts: bool = False, mapper: Mapper | None = No
         sha = seen[rel][1] if raw is None else hashlib.sha256(raw).hexdigest()
         if stamp[0] < settled:
             stamps[rel] = (stamp, sha)
-        cached = known.get(entry_digest(rel, sha, registry.digest))
+        cached = known.get(digests[rel] if raw is None else entry_digest(rel, sha, registry.digest))
         if cached is not None:
             reused.append((cached, []))
         elif raw is not None:
