@@ -501,9 +501,10 @@ def targets(results: Results, sizes: Sequence[int]) -> list[dict[str, object]]:
     """Each target per size: the measured ratio or value, the limit, and whether it passes."""
     rows: list[dict[str, object]] = []
 
-    def check(name: str, n: int | str, value: float | None, limit: float, unit: str = "") -> None:
+    def check(name: str, n: int | str, value: float | None, limit: float, unit: str = "",
+              binding: bool = True) -> None:
         rows.append({"target": name, "size": n, "value": value, "limit": limit, "unit": unit,
-                     "pass": None if value is None else value <= limit})
+                     "pass": None if value is None else value <= limit, "binding": binding})
 
     for n in sizes:
         def of(tool: str, key: str, n: int = n) -> float | None:
@@ -512,10 +513,12 @@ def targets(results: Results, sizes: Sequence[int]) -> list[dict[str, object]]:
         hugo, hugo_pf = of("hugo", "hugo"), of("hugo", "hugo_pagefind")
         cold, nosearch, warm, edit = (of("broadsheet", k)
                                       for k in ("cold_full", "cold_no_search", "warm", "edit"))
-        check("cold no search / Hugo", n, nosearch / hugo if nosearch and hugo else None, 0.75, "x")
-        check("cold full / (Hugo + Pagefind)", n, cold / hugo_pf if cold and hugo_pf else None, 0.85, "x")
-        check("warm / Hugo", n, warm / hugo if warm and hugo else None, 0.10, "x")
-        check("one-entry edit", n, edit * 1000 if edit is not None else None, 150, "ms")
+        binding = n == 4000  # the targets are set at 4,000 entries; other sizes show how they scale
+        check("cold no search / Hugo", n, nosearch / hugo if nosearch and hugo else None, 0.75, "x", binding)
+        check("cold full / (Hugo + Pagefind)", n, cold / hugo_pf if cold and hugo_pf else None, 0.85, "x",
+              binding)
+        check("warm / Hugo", n, warm / hugo if warm and hugo else None, 0.10, "x", binding)
+        check("one-entry edit", n, edit * 1000 if edit is not None else None, 150, "ms", binding)
     big = seconds(results, 16000, "broadsheet", "cold_full")
     small = seconds(results, 4000, "broadsheet", "cold_full")
     check("cold full t(16k) / t(4k)", "16k/4k", big / small if big and small else None, 4.4, "x")
@@ -569,6 +572,8 @@ def table(results: Results, sizes: Sequence[int], rows: list[dict[str, object]])
         value = row["value"]
         shown = "-" if value is None else f"{value:.3f}" if row["unit"] in ("x", "GB") else f"{value:.0f}"
         verdict = "n/a" if row["pass"] is None else "PASS" if row["pass"] else "FAIL"
+        if not row["binding"] and row["pass"] is not None:
+            verdict = f"({verdict.lower()}: informative, the target is set at 4,000)"
         size = f"{row['size']:,}" if isinstance(row["size"], int) else row["size"]
         lines.append(f"  {row['target']:<34}{size:>8}  {shown:>8} {row['unit']:<3}"
                      f"(limit {row['limit']} {row['unit']})  {verdict}")
