@@ -1,0 +1,68 @@
+"""The build cache is never trusted when it could be stale: another engine, another site folder, a build
+killed before it saved, or inputs that changed (a topic's title here; templates and aliases in
+test_build)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from broadsheet import cache
+from broadsheet.build import Options, build
+
+from .conftest import TOPICS, make_site
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_topic_renamed_reaches_every_page_that_names_it(tmp_path: Path) -> None:
+    content = make_site(tmp_path)
+    build(Options(content=content, out=tmp_path / "site", search=False))
+    (content / "topics.yaml").write_text(TOPICS.replace("Cloud computing", "Rented computing"), encoding="utf-8")
+    build(Options(content=content, out=tmp_path / "site", search=False))
+    for page in ("entries/cloud-shop/index.html", "topics/index.html", "topics/cloud/index.html", "index.html"):
+        text = (tmp_path / "site" / page).read_text()
+        assert "Rented computing" in text and "Cloud computing" not in text, page
+    build(Options(content=content, out=tmp_path / "clean", search=False, use_cache=False))
+    assert tree(tmp_path / "site") == tree(tmp_path / "clean")
+
+
+def test_a_cache_written_by_another_engine_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    content = make_site(tmp_path)
+    first = build(Options(content=content, out=tmp_path / "site", search=False))
+    assert cache.load(tmp_path / "site").outputs  # trusted by the engine that wrote it
+    monkeypatch.setattr(cache, "ENGINE", "a newer engine")
+    assert cache.load(tmp_path / "site") == cache.Cache()
+    again = build(Options(content=content, out=tmp_path / "site", search=False))
+    assert again.rendered == first.pages
+
+
+def test_a_cache_for_a_site_folder_that_was_replaced_is_ignored(tmp_path: Path) -> None:
+    content = make_site(tmp_path)
+    build(Options(content=content, out=tmp_path / "site", search=False))
+    shutil.copytree(tmp_path / "site", tmp_path / "copy")
+    shutil.rmtree(tmp_path / "site")
+    (tmp_path / "copy").rename(tmp_path / "site")  # same files, but not the folder the cache describes
+    assert cache.load(tmp_path / "site") == cache.Cache()
+
+
+def test_a_build_killed_before_saving_its_cache_leaves_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    content = make_site(tmp_path)
+    build(Options(content=content, out=tmp_path / "site", search=False))
+    (content / "topics.yaml").write_text(TOPICS.replace("Retail", "Shops"), encoding="utf-8")
+
+    def killed(out: Path, new: cache.Cache) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cache, "save", killed)
+    with pytest.raises(KeyboardInterrupt):
+        build(Options(content=content, out=tmp_path / "site", search=False))
+    assert not cache.cache_path(tmp_path / "site").exists()  # the old cache went before the swap
+    monkeypatch.undo()
+    build(Options(content=content, out=tmp_path / "site", search=False))
+    build(Options(content=content, out=tmp_path / "clean", search=False, use_cache=False))
+    assert tree(tmp_path / "site") == tree(tmp_path / "clean")
