@@ -100,20 +100,8 @@ def read_content(content: Path, drafts: bool = False, mapper: Mapper | None = No
         return digests[rel] in known
 
     files = list_markdown(content, "entries", root, errors, notes, unchanged)
-    settled = time.time_ns() - RACY_NS
-    stamps: dict[str, tuple[Stamp, str]] = {}
-    reused: list[tuple[Entry | None, list[ContentError]]] = []
-    todo = []
-    for rel, raw, stamp in files:
-        sha = seen[rel][1] if raw is None else hashlib.sha256(raw).hexdigest()
-        if stamp[0] < settled:
-            stamps[rel] = (stamp, sha)
-        cached = known.get(digests[rel] if raw is None else entry_digest(rel, sha, registry.digest))
-        if cached is not None:
-            reused.append((cached, []))
-        elif raw is not None:
-            todo.append((rel, raw))
-    results = [*reused, *(mapper or _serial_map)(EntryReader(registry, unread), todo)]
+    reused, todo, stamps = _sort_out(files, seen, digests, known, registry.digest)
+    results = [*((entry, []) for entry in reused), *(mapper or _serial_map)(EntryReader(registry, unread), todo)]
     entries = []
     for entry, problems in results:
         errors.extend(problems)
@@ -127,6 +115,26 @@ def read_content(content: Path, drafts: bool = False, mapper: Mapper | None = No
         notes.append(f"{folder}: no entries to publish yet, so the digest is empty" if folder.is_dir() else
                      f"{folder}: no such folder, so the digest is empty")
     return Content(site, registry, tuple(entries), pages, tuple(notes), stamps)
+
+
+def _sort_out(files: list[tuple[str, bytes | None, Stamp]], seen: Mapping[str, tuple[Stamp, str]],
+              digests: Mapping[str, str], known: Mapping[str, Entry], registry_digest: str,
+              ) -> tuple[list[Entry], list[tuple[str, bytes]], dict[str, tuple[Stamp, str]]]:
+    """The entries known already, the files still to parse, and the stamps worth remembering."""
+    settled = time.time_ns() - RACY_NS
+    stamps: dict[str, tuple[Stamp, str]] = {}
+    reused: list[Entry] = []
+    todo: list[tuple[str, bytes]] = []
+    for rel, raw, stamp in files:
+        sha = seen[rel][1] if raw is None else hashlib.sha256(raw).hexdigest()
+        if stamp[0] < settled:
+            stamps[rel] = (stamp, sha)
+        cached = known.get(digests[rel] if raw is None else entry_digest(rel, sha, registry_digest))
+        if cached is not None:
+            reused.append(cached)
+        elif raw is not None:
+            todo.append((rel, raw))
+    return reused, todo, stamps
 
 
 def _serial_map(reader: Callable[[tuple[str, bytes]], tuple[Entry | None, list[ContentError]]],
