@@ -20,7 +20,7 @@ from .errors import BuildError
 from .model import Digest
 from .parallel import pmap
 from .read import LITTER, read_content
-from .render import PageSpec, Renderer, plan, template_digests
+from .render import PageSpec, Renderer, fingerprint, plan, template_digests
 from .write import build_lock, link_tree, stage, staging_dir, swap, write_file
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -76,8 +76,6 @@ def build(options: Options) -> Result:
     with build_lock(options.out):
         exists = options.out.is_dir()
         previous = cache_store.load(options.out) if options.use_cache and exists else Cache()
-        if not exists:
-            previous = Cache(entries=previous.entries)
         staged = staging_dir(options.out)
         try:
             new = render_site(options, previous, staged=staged)
@@ -132,7 +130,7 @@ def render_site(options: Options, previous: Cache, env: jinja2.Environment | Non
     changed = {path: data for path, sha, data in pages if data is not None and sha != _old_sha(previous.outputs, path)}
     changed.update({p: d for p, d in assets.items() if hashes[p] != _old_sha(previous.outputs, p)})
     written = frozenset(path for path, _, data in pages if data is None)
-    searched = _hash(*(fingerprints[s.path] for s in specs if s.indexed)) if options.search else ""
+    searched = fingerprint(*(fingerprints[s.path] for s in specs if s.indexed)) if options.search else ""
     reindex = options.search and (searched != previous.searched or not (options.out / search.BUNDLE).is_dir())
     related = (digest.shape, {slug: tuple(e.slug for e in rel) for slug, rel in digest.related.items()})
     cache = Cache(entries={e.digest: e for e in content.entries}, outputs=outputs, searched=searched,
@@ -175,7 +173,7 @@ def check_folders(options: Options) -> None:
 
 
 def page_fingerprints(specs: list[PageSpec], templates: Mapping[str, str]) -> dict[str, str]:
-    return {s.path: _hash(s.fingerprint, templates.get(s.template, "")) for s in specs}
+    return {s.path: fingerprint(s.fingerprint, templates.get(s.template, "")) for s in specs}
 
 
 def read_assets(folder: Path) -> dict[str, bytes]:
@@ -189,6 +187,3 @@ def read_assets(folder: Path) -> dict[str, bytes]:
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
-
-def _hash(*parts: str) -> str:
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:20]

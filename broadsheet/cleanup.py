@@ -20,6 +20,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from .model import MONTHS
+
 
 @dataclass(frozen=True, slots=True)
 class Doc:
@@ -230,7 +232,7 @@ def month_number(m: re.Match[str]) -> int:
     return _MONTHS.index(name[:3].lower()) + 1 if name else int(m["m"])
 
 
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTHS = tuple(name[:3].lower() for name in MONTHS)
 
 
 def _is_date_line(p: str) -> bool:

@@ -7,7 +7,8 @@ import re
 import unicodedata
 
 from .errors import ContentError, closest, did_you_mean
-from .yamlfile import MONTHS, Key, Loaded, dotted
+from .model import MONTHS
+from .yamlfile import Key, Loaded, dotted
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Top-level names the site itself uses, and names Windows cannot store: no page, entry or registry

@@ -35,9 +35,9 @@ def pmap(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
         chunk = -(-len(items) // (count * 4))
         ranges = [(start, min(start + chunk, len(items))) for start in range(0, len(items), chunk)]
         # Ctrl-C goes to the whole process group. Workers ignore it, so only this process stops, tears
-        # the pool down and reports one clean line; SIGINT is held back while forking so no worker
-        # can be hit before its handler is set.
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        # the pool down and reports one clean line; signals are held back while forking so that no
+        # worker runs this process's handlers before its own are set.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         try:
             pool = multiprocessing.get_context("fork").Pool(count, initializer=_ignore_interrupts)
         finally:
@@ -52,6 +52,8 @@ def pmap(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
 def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler: a worker just stops
+    # SIGTERM was held back while forking; the pool stops its workers with it, so let it through again.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
 
 
 def _run_range(bounds: tuple[int, int]) -> list[object]:

@@ -20,14 +20,12 @@ from jinja2 import meta
 
 from . import ENGINE
 from .errors import BuildError, ContentError
-from .model import Digest, Entry, OutputFile
+from .model import MONTHS, Digest, Entry, OutputFile
 from .read import LITTER
 
 PER_PAGE = 50
 FEED_SIZE = 50
 TIMELINE_INLINE = 200  # up to this many entries, /timeline/ lists them all; past it, one page per year
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +53,7 @@ def make_env(templates: Path) -> jinja2.Environment:
 
 
 def longdate(value: dt.date) -> str:
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
 def partial_date(value: str) -> str:
@@ -63,7 +61,7 @@ def partial_date(value: str) -> str:
     parts = [int(p) for p in value.split("-")]
     if len(parts) == 3:
         return longdate(dt.date(*parts))
-    return f"{_MONTHS[parts[1] - 1]} {parts[0]}" if len(parts) == 2 else str(parts[0])
+    return f"{MONTHS[parts[1] - 1]} {parts[0]}" if len(parts) == 2 else str(parts[0])
 
 
 def iso(value: dt.date) -> str:
@@ -71,7 +69,7 @@ def iso(value: dt.date) -> str:
 
 
 def month_name(month: int) -> str:
-    return _MONTHS[month - 1]
+    return MONTHS[month - 1]
 
 
 def template_digests(env: jinja2.Environment) -> dict[str, str]:
@@ -96,7 +94,7 @@ def template_digests(env: jinja2.Environment) -> dict[str, str]:
                 closure(ref, seen)
         return seen
 
-    return {name: _hash(ENGINE, *(sources.get(n, "") for n in sorted(closure(name, {name}))))
+    return {name: fingerprint(ENGINE, *(sources.get(n, "") for n in sorted(closure(name, {name}))))
             for name in sources}
 
 
@@ -106,7 +104,8 @@ def _references(env: jinja2.Environment, name: str, source: str) -> frozenset[st
     return frozenset(ref for ref in meta.find_referenced_templates(env.parse(source, name)) if ref)
 
 
-def _hash(*parts: str) -> str:
+def fingerprint(*parts: str) -> str:
+    """A short hash of `parts`: what a page's fingerprint, and the search index's, are made of."""
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:20]
 
 
@@ -117,12 +116,12 @@ def root_of(path: str) -> str:
 
 def plan(digest: Digest) -> list[PageSpec]:
     """Every page of the page map, in a stable order."""
-    site_fp = _hash(repr(digest.site), digest.registry.digest,
+    site_fp = fingerprint(repr(digest.site), digest.registry.digest,
                     repr([(p.slug, p.title) for p in digest.pages]))
     specs: list[PageSpec] = []
 
     def add(path: str, template: str, inputs: Iterable[str], indexed: bool = False, **context: object) -> None:
-        specs.append(PageSpec(path, template, context, _hash(site_fp, template, path, *inputs), indexed))
+        specs.append(PageSpec(path, template, context, fingerprint(site_fp, template, path, *inputs), indexed))
 
     cards = _cards
     for n, chunk, pages in _paginate(digest.entries):
@@ -274,7 +273,3 @@ def _template_frame(exc: BaseException, templates: Path, default: str) -> tuple[
 
 def _describe(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-
-
-def render_all(renderer: Renderer, specs: Sequence[PageSpec]) -> list[OutputFile]:
-    return [renderer.render(spec) for spec in specs]

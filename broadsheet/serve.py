@@ -35,7 +35,7 @@ from .errors import BuildError, ContentError
 from .render import make_env
 from .server import HOST, Hub, SiteServer
 from .watch import watch
-from .write import build_lock, safe_path, swap, write_in_place
+from .write import build_lock, link_tree, safe_path, swap, write_in_place
 
 MOST_PATHS = 400  # a reload naming more changed files than this just says "everything"
 
@@ -88,11 +88,8 @@ def listen_problem(port: int, exc: OSError | OverflowError) -> str:
 def wait_for_signal() -> None:
     """Return once SIGINT or SIGTERM arrives."""
     received: list[int] = []
-    main = os.getpid()
 
-    def handler(signum: int, _frame: object) -> None:
-        if os.getpid() != main:  # a forked render worker (Ctrl-C reaches the whole group): leave, so
-            raise SystemExit(128 + signum)  # its pool can shut down instead of waiting on it
+    def handler(signum: int, _frame: object) -> None:  # render workers set their own: see parallel
         received.append(signum)
 
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -304,17 +301,7 @@ def prune(out: Path, removed: Iterable[str]) -> None:
 def link_site(out: Path, copy: Path) -> None:
     """A hard-linked copy of `out` without its search bundle; later in-place writes replace files by
     rename, so the copy keeps the state it was taken in."""
-    def skip(folder: str, names: list[str]) -> list[str]:
-        return [search.BUNDLE] if Path(folder) == out else []
-
-    shutil.copytree(out, copy, copy_function=_link_or_copy, ignore=skip)
-
-
-def _link_or_copy(src: str, dst: str) -> None:
-    try:
-        os.link(src, dst)
-    except OSError:  # another file system, or no hard links: a copy is slower but the same
-        shutil.copy2(src, dst)
+    link_tree(out, copy, leave_out=search.BUNDLE)
 
 
 def display(path: Path) -> str:

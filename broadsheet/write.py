@@ -97,15 +97,18 @@ def write_file(root: Path, rel: str, data: bytes) -> None:
     target.write_bytes(data)
 
 
-def link_tree(src: Path, dst: Path) -> None:
-    """Hard-link a whole directory tree (the previous search index, when no indexed page changed)."""
-    shutil.copytree(src, dst, copy_function=_link_or_copy)
+def link_tree(src: Path, dst: Path, leave_out: str = "") -> None:
+    """Hard-link a whole directory tree, without its top-level entry `leave_out` if given."""
+    def ignore(folder: str, _names: list[str]) -> list[str]:
+        return [leave_out] if leave_out and Path(folder) == src else []
+
+    shutil.copytree(src, dst, copy_function=_link_or_copy, ignore=ignore)
 
 
 def _link_or_copy(src: str, dst: str) -> None:
     try:
         os.link(src, dst)
-    except OSError:
+    except OSError:  # another file system, or no hard links: a copy is slower but the same
         shutil.copy2(src, dst)
 
 

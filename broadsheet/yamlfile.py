@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 import yaml
 
 from .errors import ContentError
+from .model import MONTHS
 
 Key = tuple[str | int, ...]
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -34,8 +35,6 @@ _SYNTAX_HINTS = {  # libyaml's wording for the slips curators make most
     "found character that cannot start any token": "indent with spaces, not tabs, and quote values that "
                                                    "start with a symbol such as ` @ % or |",
 }
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")  # not calendar.month_name, which follows the locale
 MAX_DEPTH = 32  # front matter is two or three levels deep; deeper is a mistake or an attack
 
 
