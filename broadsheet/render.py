@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -193,8 +194,11 @@ def _by_month(entries: Sequence[Entry]) -> list[tuple[int, list[Entry]]]:
     return list(months.items())
 
 
+_CARD = operator.attrgetter("card")
+
+
 def _cards(entries: Iterable[Entry]) -> str:
-    return ",".join(e.card for e in entries)
+    return ",".join(map(_CARD, entries))  # map with attrgetter: plan joins ~16 cards per page
 
 
 def _counts(index: Mapping[str, Sequence[Entry]]) -> dict[str, int]:
