@@ -34,7 +34,7 @@ _SYNTAX_HINTS = {  # libyaml's wording for the slips curators make most
     "found a tab character that violates indentation": "indent with spaces, not tabs",
     "found character that cannot start any token": "indent with spaces, not tabs, and quote values that "
                                                    "start with a symbol such as ` @ % or |",
-    # PyYAML 6.0.3 and later stop at a fixed depth before our own MAX_DEPTH check sees the tree.
+    # Newer PyYAML (6.0.4 here) stops at a fixed depth before our own MAX_DEPTH check sees the tree.
     "exceeded maximum nesting depth": "flatten the structure",
 }
 MAX_DEPTH = 32  # front matter is two or three levels deep; deeper is a mistake or an attack
