@@ -244,7 +244,8 @@ def test_a_second_document_is_refused() -> None:
 
 
 def test_deep_nesting_is_refused() -> None:
-    _, errors = load_yaml("a: " + "[" * 40 + "]" * 40, "deep.yaml", 1)
+    loaded, errors = load_yaml("a: " + "[" * 40 + "]" * 40, "deep.yaml", 1)
+    assert loaded is not None
     assert [str(e) for e in errors] == ["deep.yaml:1: a[0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0]"
                                         "[0][0][0][0][0][0][0][0][0][0][0]: nested more than 32 levels deep "
                                         "(flatten the structure)"]
