@@ -10,11 +10,18 @@
   document.head.appendChild(css);
   var script = document.createElement("script");
   script.src = bundle + "pagefind-ui.js";
+  // A large digest's index comes in several parts (data-merge names the folders past the first);
+  // Pagefind searches them as one, with the first part's code. Each part takes its own options.
+  var merge = (document.getElementById("search").getAttribute("data-merge") || "").split(" ")
+    .filter(Boolean).map(function (part) {
+      return { bundlePath: bundle + part, baseUrl: base, highlightParam: "highlight" };
+    });
   script.onload = function () {
     var query = new URLSearchParams(location.search).get("q") || "";
     var ui = new window.PagefindUI({
       element: "#search",
       bundlePath: bundle,
+      mergeIndex: merge,
       baseUrl: base,
       showSubResults: true,
       showImages: false,

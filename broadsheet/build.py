@@ -21,7 +21,7 @@ from .model import Digest
 from .parallel import pmap
 from .read import LITTER, read_content
 from .render import PageSpec, Renderer, fingerprint, plan, template_digests
-from .write import build_lock, link_tree, stage, staging_dir, swap, write_file
+from .write import build_lock, stage, staging_dir, swap, write_file
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -63,7 +63,8 @@ class Rendered:
     changed: dict[str, bytes]  # files whose bytes differ from the previous output, still to write
     written: frozenset[str]  # files whose bytes differ, already written to the staging folder
     removed: tuple[str, ...]  # files the previous output had and the new one has not
-    reindex: bool  # whether the search index must be rebuilt
+    shards: tuple[search.Shard, ...]  # the search indexes the new output has (none without search)
+    reindex: frozenset[str]  # the folders of those whose pages changed, to index again
     pages: int
     rendered: int
     digest: Digest
@@ -80,7 +81,7 @@ def build(options: Options) -> Result:
         try:
             new = render_site(options, previous, staged=staged)
             if new.changed or new.written or new.removed or new.reindex or not exists:
-                publish(options, new, exists, staged)
+                publish(options, new, staged)
         finally:  # Ctrl-C and SIGTERM included: a half-built staging folder is never left behind
             shutil.rmtree(staged, ignore_errors=True)
         if not options.use_cache:
@@ -89,18 +90,16 @@ def build(options: Options) -> Result:
             with contextlib.suppress(OSError):  # a cache that cannot be saved only makes the next build slower
                 cache_store.save(options.out, new.cache)
     return Result(pages=new.pages, entries=len(new.digest.entries), rendered=new.rendered,
-                  written=len(new.changed) + len(new.written), indexed=new.reindex,
+                  written=len(new.changed) + len(new.written), indexed=bool(new.reindex),
                   seconds=time.perf_counter() - started, warnings=new.digest.warnings, digest=new.digest)
 
 
-def publish(options: Options, new: Rendered, exists: bool, staged: Path) -> None:
+def publish(options: Options, new: Rendered, staged: Path) -> None:
     """Complete the new site in `staged`, beside the old one, index it, and swap it in."""
     done = new.changed.keys() | new.written
     stage(options.out, staged, new.changed, [p for p in new.cache.outputs if p not in done])
-    if new.reindex:
-        search.index_site(staged)
-    elif options.search and exists:
-        link_tree(options.out / search.BUNDLE, staged / search.BUNDLE)
+    if new.shards:  # the indexes whose pages are unchanged are linked from the old site
+        search.index_site(staged, new.shards, new.reindex, options.out)
     cache_store.forget(options.out)
     swap(options.out, staged)
 
@@ -120,7 +119,8 @@ def render_site(options: Options, previous: Cache, env: jinja2.Environment | Non
     digest = collect(content, previous.related)
     renderer = Renderer(options.templates, digest, env)
     specs = plan(digest)
-    fingerprints = page_fingerprints(specs, template_digests(renderer.env))
+    templates = template_digests(renderer.env)
+    fingerprints = page_fingerprints(specs, templates)
     todo = [s for s in specs if previous.outputs.get(s.path, ("",))[0] != fingerprints[s.path]]
     pages = pmap(PageWriter(renderer, previous.outputs, staged), todo)
     assets = read_assets(options.assets)
@@ -130,14 +130,18 @@ def render_site(options: Options, previous: Cache, env: jinja2.Environment | Non
     changed = {path: data for path, sha, data in pages if data is not None and sha != _old_sha(previous.outputs, path)}
     changed.update({p: d for p, d in assets.items() if hashes[p] != _old_sha(previous.outputs, p)})
     written = frozenset(path for path, _, data in pages if data is None)
-    searched = fingerprint(*(fingerprints[s.path] for s in specs if s.indexed)) if options.search else ""
-    reindex = options.search and (searched != previous.searched or not (options.out / search.BUNDLE).is_dir())
+    shards = search.split([(s.path, fingerprint(s.indexed, templates.get(s.template, "")))
+                           for s in specs if s.indexed]) if options.search else ()
+    searched = tuple(shard.fingerprint for shard in shards)
+    reindex = frozenset(shard.folder for shard in shards
+                        if shard.fingerprint not in previous.searched
+                        or not (options.out / shard.folder / "pagefind-entry.json").is_file())
     related = (digest.shape, {slug: tuple(e.slug for e in rel) for slug, rel in digest.related.items()})
     cache = Cache(entries={e.digest: e for e in content.entries}, outputs=outputs, searched=searched,
                   related=related, stamps=content.stamps)
     return Rendered(cache=cache, changed=changed, written=written,
                     removed=tuple(sorted(set(previous.outputs) - set(outputs))),
-                    reindex=reindex, pages=len(specs), rendered=len(todo), digest=digest)
+                    shards=shards, reindex=reindex, pages=len(specs), rendered=len(todo), digest=digest)
 
 
 @dataclass(frozen=True, slots=True)

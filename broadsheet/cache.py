@@ -19,14 +19,14 @@ from . import ENGINE
 from .model import Entry
 from .read import Stamp
 
-FORMAT = 1
+FORMAT = 2  # 2: one search fingerprint per index shard
 
 
 @dataclass(frozen=True, slots=True)
 class Cache:
     entries: dict[str, Entry] = field(default_factory=dict)  # Entry.digest -> Entry
     outputs: dict[str, tuple[str, str]] = field(default_factory=dict)  # path -> (fingerprint, sha256)
-    searched: str = ""  # hash of the indexed pages' fingerprints the search index was built from
+    searched: tuple[str, ...] = ()  # Shard.fingerprint of each search index in the folder
     related: tuple[str, dict[str, tuple[str, ...]]] = ("", {})  # Digest.shape -> related slugs
     stamps: Mapping[str, tuple[Stamp, str]] = field(default_factory=dict)  # entry file -> (stamp, sha256)
 

@@ -19,7 +19,7 @@ from typing import Protocol
 import jinja2
 from jinja2 import meta
 
-from . import ENGINE
+from . import ENGINE, search
 from .errors import BuildError, ContentError
 from .model import MONTHS, Digest, Entry, OutputFile
 from .read import LITTER
@@ -37,7 +37,7 @@ class PageSpec:
     template: str
     context: Mapping[str, object]
     fingerprint: str
-    indexed: bool = False  # entry pages are what Pagefind indexes
+    indexed: str = ""  # on the pages Pagefind indexes (entry pages), a fingerprint of the part it reads
 
 
 def make_env(templates: Path) -> jinja2.Environment:
@@ -121,7 +121,7 @@ def plan(digest: Digest) -> list[PageSpec]:
                     repr([(p.slug, p.title) for p in digest.pages]))
     specs: list[PageSpec] = []
 
-    def add(path: str, template: str, inputs: Iterable[str], indexed: bool = False, **context: object) -> None:
+    def add(path: str, template: str, inputs: Iterable[str], indexed: str = "", **context: object) -> None:
         specs.append(PageSpec(path, template, context, fingerprint(site_fp, template, path, *inputs), indexed))
 
     cards = _cards
@@ -132,7 +132,9 @@ def plan(digest: Digest) -> list[PageSpec]:
         neighbours = [digest.newer.get(entry.slug), digest.older.get(entry.slug)]
         related = digest.related[entry.slug]
         add(f"entries/{entry.slug}/index.html", "entry.html",
-            [entry.digest, cards(related), cards(e for e in neighbours if e)], indexed=True,
+            # Related entries and neighbours lie outside the indexed article: their edits leave the index be.
+            [entry.digest, cards(related), cards(e for e in neighbours if e)],
+            indexed=fingerprint(site_fp, f"entries/{entry.slug}/", entry.digest),
             entry=entry, related=related, newer=neighbours[0], older=neighbours[1])
     add("topics/index.html", "topics.html",
         [repr(sorted((t, len(es)) for t, es in digest.by_topic.items()))], counts=_counts(digest.by_topic))
@@ -151,7 +153,10 @@ def plan(digest: Digest) -> list[PageSpec]:
             listed = index.get(slug, ())
             add(f"{kind}/{slug}/index.html", template, [cards(listed)], item=item, entries=listed)
     _plan_timeline(digest, add)
-    add("search/index.html", "search.html", [])
+    # The indexes past the first, as folders under the first one's, for the search page to merge.
+    folders = search.shard_folders([spec.path for spec in specs if spec.indexed])
+    merge = [f"{folder.removeprefix(search.BUNDLE + '/')}/" for folder in folders[1:]]
+    add("search/index.html", "search.html", [repr(merge)], merge=merge)
     add("404.html", "404.html", [])
     for page in digest.pages:
         add(f"{page.slug}/index.html", "page.html", [page.digest], page=page)
@@ -183,7 +188,7 @@ def _plan_timeline(digest: Digest, add: _Adder) -> None:
 
 
 class _Adder(Protocol):
-    def __call__(self, path: str, template: str, inputs: Iterable[str], indexed: bool = False,
+    def __call__(self, path: str, template: str, inputs: Iterable[str], indexed: str = "",
                  **context: object) -> None: ...
 
 

@@ -12,6 +12,10 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
+import zlib
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import cbor
@@ -37,23 +41,121 @@ def pagefind_binary() -> Path:
     return Path(pagefind_bin_extended.__file__).parent / "pagefind_extended"
 
 
-def index_site(site: Path) -> None:
-    """Index the entry pages of `site`; raise BuildError with Pagefind's own message on failure."""
-    binary = pagefind_binary()
-    # Pagefind refuses to write an empty index, and the search page needs one: a digest with no entries
-    # yet indexes its front page, which says so.
-    pages = "entries/**/*.html" if any((site / "entries").glob("*/index.html")) else "index.html"
-    command = [str(binary), "--site", str(site), "--output-subdir", BUNDLE, "--glob", pages, "--silent"]
+SHARD_ENTRIES = 2000  # entry pages per index; Pagefind holds about 170 MB per 1,000 of them (measured)
+PART = "part-"  # shard n > 0 of the index lives in pagefind/part-<n>/
+
+
+@dataclass(frozen=True, slots=True)
+class Shard:
+    """One Pagefind index over some of the entry pages; the first one also carries the search UI."""
+
+    folder: str  # relative to the site: "pagefind", then "pagefind/part-1", ...
+    pages: tuple[str, ...]  # the site's files it indexes
+    fingerprint: str  # of those pages' fingerprints: the index is rebuilt when this changes
+
+
+def shard_size() -> int:
+    """Entry pages per index: $BROADSHEET_SEARCH_SHARD, else SHARD_ENTRIES."""
     try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise BuildError(f"search indexing could not run {binary}: {exc}; "
-                         "build with --no-search to skip it") from None
-    if result.returncode != 0 or not (site / BUNDLE / "pagefind.js").exists():
+        return max(1, int(os.environ.get("BROADSHEET_SEARCH_SHARD", SHARD_ENTRIES)))
+    except ValueError:
+        return SHARD_ENTRIES
+
+
+def groups(pages: Sequence[str]) -> list[list[int]]:
+    """Share pages out among indexes of about shard_size() each: the positions of each index's pages.
+
+    A page's index comes from a hash of its path, so editing or adding an entry changes one index
+    only, and the others are kept as they are. An index that would be empty is left out.
+    """
+    count = max(1, -(-len(pages) // shard_size()))
+    shared: list[list[int]] = [[] for _ in range(count)]
+    for position, page in enumerate(pages):
+        shared[zlib.crc32(page.encode()) % count].append(position)
+    return [group for group in shared if group]
+
+
+def folder(n: int) -> str:
+    """Where the n-th index lives in the site; the first one also holds the search UI."""
+    return f"{BUNDLE}/{PART}{n}" if n else BUNDLE
+
+
+def shard_folders(pages: Sequence[str]) -> list[str]:
+    """The index folders a site whose indexed pages are `pages` has."""
+    return [folder(n) for n in range(max(1, len(groups(pages))))]
+
+
+def split(pages: Sequence[tuple[str, str]]) -> tuple[Shard, ...]:
+    """The indexes for the entry pages, given as (path, fingerprint).
+
+    With no entry pages, the front page is indexed: Pagefind refuses to write an empty index, and the
+    search page needs one.
+    """
+    if not pages:
+        pages = [("index.html", "")]
+    shards = []
+    for n, group in enumerate(groups([path for path, _ in pages])):
+        members = [pages[i] for i in group]
+        print_ = hashlib.sha256(repr((folder(n), members)).encode()).hexdigest()[:20]
+        shards.append(Shard(folder(n), tuple(path for path, _ in members), print_))
+    return tuple(shards)
+
+
+def index_site(site: Path, shards: Sequence[Shard], todo: Collection[str] | None = None,
+               previous: Path | None = None) -> None:
+    """Write each shard's index into `site`: the folders in `todo` (by default all) by running
+    Pagefind, the others as hard links to the same folders under `previous`, the last site.
+
+    Indexes are built one after another: each Pagefind run already uses most of two cores, and its
+    memory grows with its pages, so several small runs keep the peak low at little cost in time.
+    """
+    binary = pagefind_binary()
+    for shard in shards:
+        old = previous / shard.folder if previous is not None else None
+        if todo is not None and shard.folder not in todo and old and (old / "pagefind-entry.json").is_file():
+            _link_index(old, site / shard.folder)
+        else:
+            _index_shard(binary, site, shard)
+
+
+def _link_index(old: Path, new: Path) -> None:
+    """Hard-link one index folder from the last site, without the other shards it may contain."""
+    def ignore(folder: str, names: list[str]) -> list[str]:
+        return [n for n in names if n.startswith(PART)] if Path(folder) == old else []
+
+    shutil.copytree(old, new, copy_function=_link_or_copy, ignore=ignore, dirs_exist_ok=True)
+
+
+def _link_or_copy(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:  # another file system: a copy is slower but the same
+        shutil.copy2(src, dst)
+
+
+def _index_shard(binary: Path, site: Path, shard: Shard) -> None:
+    """Run Pagefind over `shard.pages` only, from a folder of hard links to them, into its folder.
+
+    Pagefind takes one glob, which cannot name a chosen set of pages, so it is shown just those.
+    """
+    work = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=site.parent))
+    try:
+        for page in shard.pages:
+            (work / page).parent.mkdir(parents=True, exist_ok=True)
+            _link_or_copy(str(site / page), str(work / page))
+        command = [str(binary), "--site", str(work), "--output-path", str(site / shard.folder), "--silent"]
+        try:
+            result = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise BuildError(f"search indexing could not run {binary}: {exc}; "
+                             "build with --no-search to skip it") from None
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if result.returncode != 0 or not (site / shard.folder / "pagefind.js").exists():
         detail = (result.stderr or result.stdout).strip().splitlines()
         reason = detail[-1] if detail else f"exit status {result.returncode}"
         raise BuildError(f"search indexing failed: {reason}")
-    settle(site / BUNDLE)
+    settle(site / shard.folder)
 
 
 def settle(bundle: Path) -> None:

@@ -126,7 +126,8 @@ class Session:
         self.lock = threading.Lock()
         self._previous: Cache | None = None  # None until a build succeeds: the next one is a full build
         self._site: tuple[int, int] | None = None  # which folder the cache describes
-        self._indexed = ""  # Cache.searched of the index now in the folder
+        self._indexed: tuple[str, ...] = ()  # Cache.searched of the indexes now in the folder
+        self._shards: tuple[search.Shard, ...] = ()  # the indexes the last rebuild's pages call for
         self._work: Path | None = None  # the index refresh's scratch folder while one runs
         self._indexer = Background(self.refresh_search, "broadsheet-search") if options.search else None
         self._env = make_env(options.templates)  # reused: compiled templates survive rebuilds
@@ -181,15 +182,17 @@ class Session:
                 write_in_place(out, new.changed, new.removed)
                 prune(out, new.removed)
         self._previous = new.cache
+        self._shards = new.shards
         paths = tuple(sorted({*new.changed, *new.removed}))
         summary = f"{len(new.changed)} files written, {len(new.removed)} removed"
-        return Change(paths, False, new.reindex, summary)
+        return Change(paths, False, bool(new.reindex), summary)
 
     def _full(self) -> Change:
         result = build(self.options)
         self._previous = cache_store.load(self.options.out)
         self._site = site_id(self.options.out)
         self._indexed = self._previous.searched
+        self._shards = ()  # the build indexed them all
         for warning in result.warnings:
             print(f"warning: {warning}", file=sys.stderr)
         return Change((), True, False, result.summary())
@@ -206,22 +209,29 @@ class Session:
         self.hub.failed("\n".join(str(e) for e in errors), errors, sources)
 
     def refresh_search(self) -> None:
-        """Index a hard-linked copy of the site, then swap its bundle in; pages keep working meanwhile."""
+        """Index a hard-linked copy of the site, then swap its bundle in; pages keep working meanwhile.
+
+        Only the indexes whose pages changed are built again; the others are linked from the old bundle.
+        """
         out = self.options.out
         lower_priority()
         started = time.perf_counter()
         work = self._work = Path(tempfile.mkdtemp(prefix=f".{out.name}.search-", dir=out.parent))
         try:
             with self.lock:  # a copy between two rebuilds, so the index matches one state of the site
-                site, build_number = self._site, self.hub.status().build
-                searched = self._previous.searched if self._previous else ""
+                site, build_number, shards = self._site, self.hub.status().build, self._shards
+                todo = {shard.folder for shard in shards if shard.fingerprint not in self._indexed}
                 link_site(out, work / "site")
-            search.index_site(work / "site")
+                if (out / search.BUNDLE).is_dir():
+                    link_tree(out / search.BUNDLE, work / "old" / search.BUNDLE)
+            if not shards:
+                return  # a full build came between the request and now, and indexed everything
+            search.index_site(work / "site", shards, todo, work / "old")
             with self.lock:
                 if site_id(out) != site:
                     return  # a full build replaced the folder, with its own index
                 swap(out / search.BUNDLE, work / "site" / search.BUNDLE)
-                self._indexed = searched
+                self._indexed = tuple(shard.fingerprint for shard in shards)
                 self._save()
         except BuildError as exc:
             print(f"error: {exc}", file=sys.stderr, flush=True)

@@ -520,6 +520,27 @@ def test_a_saved_summary_becomes_searchable(tmp_path: Path, start: Start) -> Non
     assert not list(tmp_path.glob(".site.search-*"))  # the work folder is gone
 
 
+def test_a_save_re_indexes_only_the_part_of_the_index_that_holds_the_entry(
+        tmp_path: Path, start: Start, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BROADSHEET_SEARCH_SHARD", "2")  # four entries: an index in two parts
+    others = {f"entries/{slug}.md": entry(title=f"title: Entry {slug}") for slug in ("alpha", "bravo", "charlie")}
+    content = make_site(tmp_path, others)
+    server = start(content, search=True)
+    parts = [tmp_path / "site/pagefind", tmp_path / "site/pagefind/part-1"]
+    before = [(part / "pagefind-entry.json").stat().st_ino for part in parts]
+    events = server.events()
+    events.expect("hello")
+    (content / "entries/cloud-shop.md").write_text(edited("the zyxquuv shopkeepers"))
+    build_number = int(str(events.expect("reload")["build"]))
+    events.until("search", lambda d: d["ok"] is True and int(str(d["build"])) >= build_number)
+    after = [(part / "pagefind-entry.json").stat().st_ino for part in parts]
+    changed = [part for part, old, new in zip(parts, before, after, strict=True) if old != new]
+    assert len(changed) == 1 and cbor_text("zyxquuv") in index_words(changed[0])
+    for part in parts:
+        rel = part.relative_to(tmp_path / "site").as_posix()
+        assert server.get(f"/{rel}/pagefind-entry.json")[0] == 200
+
+
 # --- the rules behind the above, one by one ------------------------------------------------------------
 
 

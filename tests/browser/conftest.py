@@ -7,6 +7,7 @@ serve tests share.
 from __future__ import annotations
 
 import functools
+import os
 import subprocess
 import sys
 import threading
@@ -75,14 +76,26 @@ def digest() -> Digest:
     return Digest(read_entries(CONTENT), table("topics.yaml"), table("people.yaml"))  # type: ignore[arg-type]
 
 
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real digest from content/, built once with search by the command line a user runs."""
-    out = tmp_path_factory.mktemp("browser") / "site"
+def build_digest(out: Path, env: dict[str, str] | None = None) -> Path:
+    """Build the real digest from content/ into `out`, with search, by the command line a user runs."""
     result = subprocess.run([sys.executable, "build.py", "build", "--out", str(out), "--no-cache"],
-                            cwd=REPO, capture_output=True, text=True, check=False)
+                            cwd=REPO, capture_output=True, text=True, check=False, env={**os.environ, **(env or {})})
     assert result.returncode == 0, f"build failed:\n{result.stdout}{result.stderr}"
     assert (out / "pagefind" / "pagefind-ui.js").exists(), "the build made no search bundle"
+    return out
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real digest, built once."""
+    return build_digest(tmp_path_factory.mktemp("browser") / "site")
+
+
+@pytest.fixture(scope="session")
+def sharded_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real digest with its search index in three parts, as a digest of thousands of entries has."""
+    out = build_digest(tmp_path_factory.mktemp("sharded") / "site", {"BROADSHEET_SEARCH_SHARD": "2"})
+    assert len(list((out / "pagefind").glob("part-*/pagefind-entry.json"))) == 2
     return out
 
 
@@ -98,18 +111,32 @@ def start_server(directory: Path) -> tuple[ThreadingHTTPServer, str]:
     return server, f"http://127.0.0.1:{server.server_port}"
 
 
+def nest(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding `site` at digest/archive/, to serve it under a sub-path."""
+    nested = tmp_path_factory.mktemp("subpath")
+    (nested / "digest").mkdir()
+    (nested / "digest" / "archive").symlink_to(site, target_is_directory=True)
+    return nested
+
+
 @pytest.fixture(scope="session")
 def mounts(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """Base URLs of the same site served by a plain static server at / and at /digest/archive/."""
-    nested = tmp_path_factory.mktemp("subpath")
-    (nested / "digest").mkdir()
-    (nested / "digest" / "archive").symlink_to(built_site, target_is_directory=True)
     at_root, root_url = start_server(built_site)
-    at_sub, sub_url = start_server(nested)
+    at_sub, sub_url = start_server(nest(built_site, tmp_path_factory))
     yield {"root": root_url + "/", "subpath": sub_url + SUBPATH}
     for server in (at_root, at_sub):
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="session")
+def sharded_mount(sharded_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of the digest with a search index in parts, served under a sub-path."""
+    server, url = start_server(nest(sharded_site, tmp_path_factory))
+    yield url + SUBPATH
+    server.shutdown()
+    server.server_close()
 
 
 @pytest.fixture(params=["root", "subpath"])

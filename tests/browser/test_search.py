@@ -14,6 +14,14 @@ from .reader import results
 pytestmark = pytest.mark.browser
 
 
+@pytest.fixture(params=["root", "subpath", "sharded"])
+def base(request: pytest.FixtureRequest, mounts: dict[str, str]) -> str:
+    """The site at / and under a sub-path, and, under a sub-path, built with its index in three parts."""
+    if request.param == "sharded":
+        return str(request.getfixturevalue("sharded_mount"))
+    return mounts[request.param]
+
+
 def test_header_box_searches_from_any_page(page: Page, base: str) -> None:
     page.goto(f"{base}timeline/")
     page.fill("#site-q", "cloud")
@@ -67,3 +75,10 @@ def test_another_name_finds_the_persons_entries_first(page: Page, base: str, dig
     theirs = digest.titles(people="jack-ma")
     found = [title for title, _ in results(page)]
     assert set(found[: len(theirs)]) == theirs, found
+
+
+def test_every_entry_is_found_by_its_title(page: Page, base: str, digest: Digest) -> None:
+    # On the site whose index is in parts, each part holds some of the entries: all must be searched.
+    for entry in digest.entries:
+        page.goto(f"{base}search/?q={quote(entry.title)}")
+        assert entry.title in {title for title, _ in results(page)}, entry.title

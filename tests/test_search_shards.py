@@ -1,0 +1,133 @@
+"""A large digest's search index in parts: every entry in exactly one, and an edit re-indexes one part."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from broadsheet import search
+from broadsheet.build import Options, build
+from tests.conftest import entry, make_site
+
+
+def pages(count: int, mark: str = "") -> list[tuple[str, str]]:
+    return [(f"entries/e{n:05d}/index.html", f"fp{n}{mark}") for n in range(count)]
+
+
+def test_pages_are_shared_out_evenly_and_each_lands_in_one_index() -> None:
+    shards = search.split(pages(10_000))  # 2,000 per index by default
+    assert [s.folder for s in shards] == ["pagefind", *(f"pagefind/part-{n}" for n in range(1, 5))]
+    assert sorted(p for s in shards for p in s.pages) == [p for p, _ in pages(10_000)]
+    for shard in shards:
+        assert 1_800 < len(shard.pages) < 2_200, (shard.folder, len(shard.pages))
+
+
+def test_one_changed_or_added_page_changes_one_index() -> None:
+    before = search.split(pages(5_000))
+    assert search.split(pages(5_000)) == before
+    edited = pages(5_000)
+    edited[1234] = (edited[1234][0], "changed")
+    grown = search.split([*pages(5_000), ("entries/new/index.html", "fp")])
+    for after in (search.split(edited), grown):
+        changed = [a.folder for a, b in zip(after, before, strict=True) if a.fingerprint != b.fingerprint]
+        assert len(changed) == 1, changed
+
+
+def test_no_index_is_ever_empty(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Pagefind refuses to write an empty index, so a hash bucket that gets no page is left out.
+    monkeypatch.setenv("BROADSHEET_SEARCH_SHARD", "1")
+    shards = search.split(pages(50))
+    assert all(shard.pages for shard in shards) and 1 < len(shards) < 50
+    assert [s.folder for s in shards] == search.shard_folders([p for p, _ in pages(50)])
+    assert [s.folder for s in shards][1:] == [f"pagefind/part-{n}" for n in range(1, len(shards))]
+
+
+def test_a_small_digest_has_one_index_and_an_empty_one_indexes_its_front_page() -> None:
+    assert [s.folder for s in search.split(pages(5))] == ["pagefind"]
+    assert search.split([])[0].pages == ("index.html",)
+
+
+# --- built sites ---------------------------------------------------------------------------------------
+
+SLUGS = ("cloud-shop", "alpha", "bravo", "charlie", "delta")
+
+
+def five_entries(tmp_path: Path) -> Path:
+    extra = {f"entries/{slug}.md": entry(title=f"title: Entry {slug}") for slug in SLUGS[1:]}
+    return make_site(tmp_path, extra)
+
+
+def indexed(bundle: Path) -> set[str]:
+    """The addresses of the pages one index folder holds."""
+    urls = set()
+    for path in (bundle / "fragment").iterdir():
+        data = gzip.decompress(path.read_bytes())
+        urls.add(json.loads(data[data.index(b"{"):])["url"])
+    return urls
+
+
+def folders(out: Path) -> list[Path]:
+    return [out / "pagefind", *sorted((out / "pagefind").glob("part-*"))]
+
+
+@pytest.fixture
+def two_per_index(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BROADSHEET_SEARCH_SHARD", "2")
+
+
+@pytest.mark.usefixtures("two_per_index")
+def test_every_entry_is_searchable_in_exactly_one_index(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(Options(content=five_entries(tmp_path), out=out))
+    parts = [indexed(folder) for folder in folders(out)]
+    assert len(parts) == 3 and all(parts)
+    assert sorted(url for part in parts for url in part) == sorted(f"/entries/{s}/" for s in SLUGS)
+    page = (out / "search/index.html").read_text(encoding="utf-8")
+    assert re.search(r'data-merge="part-1/ part-2/"', page)
+
+
+def test_one_entry_per_index_builds_and_the_search_page_merges_them_all(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BROADSHEET_SEARCH_SHARD", "1")
+    out = tmp_path / "site"
+    build(Options(content=five_entries(tmp_path), out=out))
+    parts = folders(out)
+    assert sorted(url for f in parts for url in indexed(f)) == sorted(f"/entries/{s}/" for s in SLUGS)
+    merged = re.search(r'data-merge="([^"]*)"', (out / "search/index.html").read_text(encoding="utf-8"))
+    assert merged and merged.group(1).split() == [f"{f.name}/" for f in parts[1:]]
+
+
+@pytest.mark.usefixtures("two_per_index")
+def test_editing_an_entry_re_indexes_only_its_part(tmp_path: Path) -> None:
+    content, out = five_entries(tmp_path), tmp_path / "site"
+    build(Options(content=content, out=out))
+    before = {folder.name: (folder / "pagefind-entry.json").stat().st_ino for folder in folders(out)}
+    home = next(f for f in folders(out) if "/entries/bravo/" in indexed(f))
+    text = (content / "entries/bravo.md").read_text(encoding="utf-8")
+    (content / "entries/bravo.md").write_text(text.replace("A short account", "A fresh account"), encoding="utf-8")
+
+    result = build(Options(content=content, out=out))
+
+    assert result.indexed
+    after = {folder.name: (folder / "pagefind-entry.json").stat().st_ino for folder in folders(out)}
+    assert [name for name in before if before[name] != after[name]] == [home.name]
+    fragments = [gzip.decompress(p.read_bytes()) for p in (home / "fragment").iterdir()]
+    assert any(b"A fresh account" in data for data in fragments)
+
+
+@pytest.mark.usefixtures("two_per_index")
+def test_fewer_entries_leave_no_stale_index_behind(tmp_path: Path) -> None:
+    content, out = five_entries(tmp_path), tmp_path / "site"
+    build(Options(content=content, out=out))
+    for slug in SLUGS[3:]:
+        (content / f"entries/{slug}.md").unlink()
+
+    build(Options(content=content, out=out))
+
+    assert [f.name for f in folders(out)] == ["pagefind", "part-1"]
+    assert sorted(url for f in folders(out) for url in indexed(f)) == sorted(f"/entries/{s}/" for s in SLUGS[:3])
+    assert 'data-merge="part-1/"' in (out / "search/index.html").read_text(encoding="utf-8")
