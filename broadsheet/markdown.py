@@ -24,6 +24,11 @@ _LEAVES = ("paragraph_open", "heading_open")  # their text is parsed inline, so 
 # trailing or leading white space (hard breaks, indentation) and no tab.
 _PLAIN_LINE = re.compile(r"""^(?!\d{1,9}[.)])(?:[^\W_]|["'(\u201c\u2018\u00ab])[^`*_\[\]<>&\\~\t]*(?<!\s)$""")
 _FAR_REACHING = re.compile(r"^ {0,3}(?:```|~~~|\[)")  # fenced code, link reference definitions
+# A one-line heading and a bullet list item whose text is as plain as a plain line.
+_HEADING = re.compile(r"^(#{1,6}) (?!#)([^#]*)$")
+_ITEM = re.compile(r"^([-*+]) (.*)$")
+# A line that can only begin or continue a paragraph: after it, a blank line closes every block.
+_PARAGRAPH_START = re.compile(r"""^(?!\d{1,9}[.)])(?:[^\W_]|["'(\u201c\u2018\u00ab])""")
 _SPEAKER = re.compile(r"^([A-Z\u4e00-\u9fff][^:\uff1a.!?]{0,38}?)\s*[:\uff1a]\s+")
 
 
@@ -38,62 +43,105 @@ class Body:
 def render_body(source: str, dialogue: bool = False) -> Body:
     """Render an entry body; with `dialogue`, a paragraph opening with `Name:` becomes a speaker turn.
 
-    Most of a source document is plain paragraphs. Those are rendered directly, exactly as markdown-it
-    would render them; everything else goes through markdown-it, a run of such blocks at a time.
+    Most of a source document is plain paragraphs, with a heading or a short list here and there.
+    Those are rendered directly, exactly as markdown-it would render them; everything else goes
+    through markdown-it, a run of such blocks at a time.
     """
     html: list[str] = []
     texts: list[str] = []
     count = 0
     too_deep = -1
-    for first_line, chunk, plain in segments(source):
-        if plain:
+    for first_line, chunk, kind in segments(source):
+        if kind == PLAIN:
             count += 1
             texts.append(chunk.replace("\n", " "))
             html.append(_plain_paragraph(chunk, count, dialogue))
-            continue
-        tokens = _MD.parse(chunk)
-        texts.extend(_plain(t) for t in tokens if t.type == "inline")
-        count = _number(tokens, count, dialogue)
-        html.append(_MD.renderer.render(tokens, _MD.options, {}))
-        deepest = deepest_line(tokens)
-        if deepest >= 0 and too_deep < 0:
-            too_deep = deepest + first_line
+        elif kind == HEADING:
+            html.append(_heading(chunk, texts))
+        elif kind == LIST:
+            html.append(_list(chunk, texts))
+        else:
+            tokens = _MD.parse(chunk)
+            texts.extend(_plain(t) for t in tokens if t.type == "inline")
+            count = _number(tokens, count, dialogue)
+            html.append(_MD.renderer.render(tokens, _MD.options, {}))
+            deepest = deepest_line(tokens)
+            if deepest >= 0 and too_deep < 0:
+                too_deep = deepest + first_line
     return Body("".join(html), count, " ".join(texts), too_deep)
 
 
-def segments(source: str) -> list[tuple[int, str, bool]]:
-    """The body as (first line, text, is a plain paragraph) pieces, in order.
+PLAIN, HEADING, LIST, MARKDOWN = "plain", "heading", "list", "markdown"
 
-    Blocks are separated by blank lines. A plain paragraph starts a new block at column 0 after a blank
-    line, so no open list, quote or code block can claim it; the only things that reach across blocks,
-    fenced code and link reference definitions, send the whole body to markdown-it instead.
+
+def segments(source: str) -> list[tuple[int, str, str]]:
+    """The body as (first line, text, kind) pieces, in order; kind says who renders the piece.
+
+    Blocks are separated by blank lines. A plain paragraph or a heading starts a new block at column 0
+    after a blank line, so no open list, quote or code block can claim it. A list is rendered here
+    only between such blocks, where nothing before it can continue and nothing after it can join it.
+    The only things that reach across blocks, fenced code and link reference definitions, send the
+    whole body to markdown-it instead.
     """
     lines = source.split("\n")
     if any(_FAR_REACHING.match(line) for line in lines):
-        return [(0, source, False)]
-    pieces: list[tuple[int, str, bool]] = []
-    start = 0  # first line of the run of markdown-it blocks not yet emitted
+        return [(0, source, MARKDOWN)]
+    blocks = _blocks(lines)
+    kinds = [_kind(lines[start:end]) for start, end in blocks]
+    for n, (start, end) in enumerate(blocks):
+        if kinds[n] == LIST and not (_closed(lines, blocks, kinds, n - 1) and _closed(lines, blocks, kinds, n + 1)):
+            kinds[n] = MARKDOWN
+    pieces: list[tuple[int, str, str]] = []
+    pending = 0  # first line of the run of markdown-it blocks not yet emitted
+    for (start, end), kind in zip(blocks, kinds, strict=True):
+        if kind != MARKDOWN:
+            _markdown_run(pieces, lines, pending, start)
+            pieces.append((start, "\n".join(lines[start:end]), kind))
+            pending = end
+    _markdown_run(pieces, lines, pending, len(lines))
+    return pieces
+
+
+def _blocks(lines: list[str]) -> list[tuple[int, int]]:
+    """(first, past last) line of each run of lines that are not blank, as markdown-it sees blank."""
+    blocks = []
     i = 0
     while i < len(lines):
-        if not lines[i].strip(" \t"):  # markdown-it's idea of a blank line
+        if not lines[i].strip(" \t"):
             i += 1
             continue
         end = i
         while end < len(lines) and lines[end].strip(" \t"):
             end += 1
-        if all(_PLAIN_LINE.match(line) for line in lines[i:end]):
-            _markdown_run(pieces, lines, start, i)
-            pieces.append((i, "\n".join(lines[i:end]), True))
-            start = end
+        blocks.append((i, end))
         i = end
-    _markdown_run(pieces, lines, start, len(lines))
-    return pieces
+    return blocks
 
 
-def _markdown_run(pieces: list[tuple[int, str, bool]], lines: list[str], start: int, end: int) -> None:
+def _markdown_run(pieces: list[tuple[int, str, str]], lines: list[str], start: int, end: int) -> None:
     """Add lines[start:end] as one piece for markdown-it, unless they are all blank."""
     if any(line.strip(" \t") for line in lines[start:end]):
-        pieces.append((start, "\n".join(lines[start:end]), False))
+        pieces.append((start, "\n".join(lines[start:end]), MARKDOWN))
+
+
+def _kind(block: list[str]) -> str:
+    if all(_PLAIN_LINE.match(line) for line in block):
+        return PLAIN
+    if len(block) == 1 and (heading := _HEADING.match(block[0])) and _PLAIN_LINE.match(heading.group(2)):
+        return HEADING
+    items = [_ITEM.match(line) for line in block]
+    if all(item and item.group(1) == block[0][0] and _PLAIN_LINE.match(item.group(2)) for item in items):
+        return LIST
+    return MARKDOWN
+
+
+def _closed(lines: list[str], blocks: list[tuple[int, int]], kinds: list[str], n: int) -> bool:
+    """Whether block n leaves nothing open for a list after it to join, and would itself close a list
+    before it: the document's edge, a heading, or a block of paragraph lines."""
+    if not 0 <= n < len(blocks) or kinds[n] in (PLAIN, HEADING):
+        return True
+    start, end = blocks[n]
+    return all(_PARAGRAPH_START.match(line) for line in lines[start:end])
 
 
 def _plain_paragraph(text: str, n: int, dialogue: bool) -> str:
@@ -104,6 +152,21 @@ def _plain_paragraph(text: str, n: int, dialogue: bool) -> str:
         label = _quotes(speaker.group(1))
         return f'<p{attrs} class="turn"><strong class="speaker">{label}</strong> {_quotes(text[speaker.end():])}</p>\n'
     return f"<p{attrs}>{_quotes(text)}</p>\n"
+
+
+def _heading(line: str, texts: list[str]) -> str:
+    """A one-line heading as markdown-it renders it in a body: two levels down, under the page's h2."""
+    marks, text = line.split(" ", 1)
+    texts.append(text)
+    tag = f"h{min(len(marks) + 2, 6)}"
+    return f"<{tag}>{_quotes(text)}</{tag}>\n"
+
+
+def _list(block: str, texts: list[str]) -> str:
+    """A tight bullet list of plain items as markdown-it renders it."""
+    items = [line[2:] for line in block.split("\n")]
+    texts.extend(items)
+    return "<ul>\n" + "".join(f"<li>{_quotes(item)}</li>\n" for item in items) + "</ul>\n"
 
 
 def _quotes(text: str) -> str:
