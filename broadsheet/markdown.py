@@ -88,7 +88,7 @@ def segments(source: str) -> list[tuple[int, str, str]]:
         return [(0, source, MARKDOWN)]
     blocks = _blocks(lines)
     kinds = [_kind(lines[start:end]) for start, end in blocks]
-    for n, (start, end) in enumerate(blocks):
+    for n in range(len(blocks)):
         if kinds[n] == LIST and not (_closed(lines, blocks, kinds, n - 1) and _closed(lines, blocks, kinds, n + 1)):
             kinds[n] = MARKDOWN
     pieces: list[tuple[int, str, str]] = []
