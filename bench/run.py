@@ -383,7 +383,7 @@ def edit_worker(content: Path, out: Path, edits: int) -> None:
         runs["files"].append(path.name)
         runs["changed"].append(len(rendered.changed))
         runs["rendered"].append(rendered.rendered)
-        runs["reindex"].append(rendered.reindex)
+        runs["reindex"].append(sorted(rendered.reindex))  # the index folders rebuilt
         restored = render_site(options, rendered.cache, env)
         write_in_place(out, restored.changed, restored.removed)
         previous = restored.cache

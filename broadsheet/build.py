@@ -119,7 +119,7 @@ def render_site(options: Options, previous: Cache, env: jinja2.Environment | Non
     digest = collect(content, previous.related)
     renderer = Renderer(options.templates, digest, env)
     specs = plan(digest)
-    templates = template_digests(renderer.env)
+    templates, references = template_digests(renderer.env, previous.templates)
     fingerprints = page_fingerprints(specs, templates)
     todo = [s for s in specs if previous.outputs.get(s.path, ("",))[0] != fingerprints[s.path]]
     pages = pmap(PageWriter(renderer, previous.outputs, staged), todo)
@@ -138,7 +138,7 @@ def render_site(options: Options, previous: Cache, env: jinja2.Environment | Non
                         or not (options.out / shard.folder / "pagefind-entry.json").is_file())
     related = (digest.shape, {slug: tuple(e.slug for e in rel) for slug, rel in digest.related.items()})
     cache = Cache(entries={e.digest: e for e in content.entries}, outputs=outputs, searched=searched,
-                  related=related, stamps=content.stamps)
+                  related=related, stamps=content.stamps, templates=references)
     return Rendered(cache=cache, changed=changed, written=written,
                     removed=tuple(sorted(set(previous.outputs) - set(outputs))),
                     shards=shards, reindex=reindex, pages=len(specs), rendered=len(todo), digest=digest)

@@ -19,7 +19,7 @@ from . import ENGINE
 from .model import Entry
 from .read import Stamp
 
-FORMAT = 2  # 2: one search fingerprint per index shard
+FORMAT = 3  # 2: one search fingerprint per index shard; 3: template references
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +29,7 @@ class Cache:
     searched: tuple[str, ...] = ()  # Shard.fingerprint of each search index in the folder
     related: tuple[str, dict[str, tuple[str, ...]]] = ("", {})  # Digest.shape -> related slugs
     stamps: Mapping[str, tuple[Stamp, str]] = field(default_factory=dict)  # entry file -> (stamp, sha256)
+    templates: Mapping[str, frozenset[str]] = field(default_factory=dict)  # template key -> templates it uses
 
 
 def cache_path(out: Path) -> Path:

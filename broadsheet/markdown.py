@@ -6,18 +6,35 @@ One configured MarkdownIt: raw HTML off (it is shown as text), markdown-it's lin
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 # markdown-it stops parsing blocks nested this deep and silently drops the rest of the document, so
 # `deepest_line` reports where that would happen and the reader refuses the file instead. The cap also
 # bounds inline work: 200,000 `[` take ~1.5 s at 20 and ~6 s at 100.
 MAX_NESTING = 20
-_MD = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False,
-                                "maxNesting": MAX_NESTING})
+
+
+@functools.cache
+def _md() -> MarkdownIt:
+    """The one configured MarkdownIt, made on first use: a rebuild that parses nothing never imports it."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False,
+                                     "maxNesting": MAX_NESTING})
+
+
+def prepare() -> None:
+    """Set markdown-it up now: before forking workers that will all need it, it is done once."""
+    _md()
+
+
 _LEAVES = ("paragraph_open", "heading_open")  # their text is parsed inline, so nothing is dropped
 # A line markdown-it would read as plain text whatever surrounds it: it starts with a letter, digit
 # or opening quote (but is no ordered-list item), has no inline syntax, entity or escape, and no
@@ -61,10 +78,10 @@ def render_body(source: str, dialogue: bool = False) -> Body:
         elif kind == LIST:
             html.append(_list(chunk, texts))
         else:
-            tokens = _MD.parse(chunk)
+            tokens = _md().parse(chunk)
             texts.extend(_plain(t) for t in tokens if t.type == "inline")
             count = _number(tokens, count, dialogue)
-            html.append(_MD.renderer.render(tokens, _MD.options, {}))
+            html.append(_md().renderer.render(tokens, _md().options, {}))
             deepest = deepest_line(tokens)
             if deepest >= 0 and too_deep < 0:
                 too_deep = deepest + first_line
@@ -197,8 +214,9 @@ def render_text(source: str) -> str:
 
 def render_page(source: str) -> Body:
     """A free page's Markdown as it stands: no paragraph numbers, headings at their own level."""
-    tokens = _MD.parse(source)
-    html = _MD.renderer.render(tokens, _MD.options, {})
+    md = _md()
+    tokens = md.parse(source)
+    html = md.renderer.render(tokens, md.options, {})
     return Body(html, 0, "", deepest_line(tokens))
 
 
@@ -227,6 +245,7 @@ def _mark_speaker(paragraph: Token, inline: Token) -> None:
     match = _SPEAKER.match(children[0].content)
     if not match:
         return
+    from markdown_it.token import Token
     paragraph.attrJoin("class", "turn")
     children[0].content = children[0].content[match.end():]
     opener = Token("strong_open", "strong", 1, attrs={"class": "speaker"})

@@ -23,6 +23,7 @@ from . import __version__
 from .errors import BuildError, ContentError
 from .fields import CONTROL, RESERVED, SLUG, Fields, describe
 from .markdown import Body, render_body, render_page
+from .markdown import prepare as prepare_markdown
 from .model import KINDS, Entry, KeyPoint, Organization, Page, Person, Quote, Registry, Site, Source, Topic
 from .yamlfile import load_yaml
 
@@ -101,6 +102,8 @@ def read_content(content: Path, drafts: bool = False, mapper: Mapper | None = No
 
     files = list_markdown(content, "entries", root, errors, notes, unchanged)
     reused, todo, stamps = _sort_out(files, seen, digests, known, registry.digest)
+    if todo:
+        prepare_markdown()
     results = [*((entry, []) for entry in reused), *(mapper or _serial_map)(EntryReader(registry, unread), todo)]
     entries = []
     for entry, problems in results:

@@ -73,16 +73,23 @@ def month_name(month: int) -> str:
     return MONTHS[month - 1]
 
 
-def template_digests(env: jinja2.Environment) -> dict[str, str]:
-    """Each template's hash, covering the templates it extends, includes or imports."""
+def template_digests(env: jinja2.Environment, known: Mapping[str, frozenset[str]] | None = None,
+                     ) -> tuple[dict[str, str], dict[str, frozenset[str]]]:
+    """Each template's hash, covering the templates it extends, includes or imports; and what each
+    template refers to, by fingerprint of its name and source, for `known` on the next build.
+
+    A template found in `known` is not parsed again: parsing them all is most of a rebuild that has
+    nothing to do, and an unchanged template parsed without error last time.
+    """
     loader = env.loader
     assert loader is not None
     names = [n for n in loader.list_templates() if not any(LITTER.match(part) for part in n.split("/"))]
     sources = {name: loader.get_source(env, name)[0] for name in names}
+    keys = {name: fingerprint(name, src) for name, src in sources.items()}
     refs = {}
     for name, src in sources.items():
         try:
-            refs[name] = _references(env, name, src)
+            refs[name] = known[keys[name]] if known and keys[name] in known else _references(env, name, src)
         except jinja2.TemplateSyntaxError as exc:
             folder = Path(loader.searchpath[0]) if isinstance(loader, jinja2.FileSystemLoader) else Path()
             raise BuildError([ContentError(str(folder / name), exc.lineno, "", exc.message or "syntax error",
@@ -95,8 +102,9 @@ def template_digests(env: jinja2.Environment) -> dict[str, str]:
                 closure(ref, seen)
         return seen
 
-    return {name: fingerprint(ENGINE, *(sources.get(n, "") for n in sorted(closure(name, {name}))))
-            for name in sources}
+    digests = {name: fingerprint(ENGINE, *(sources.get(n, "") for n in sorted(closure(name, {name}))))
+               for name in sources}
+    return digests, {keys[name]: refs[name] for name in sources}
 
 
 @functools.lru_cache(maxsize=512)

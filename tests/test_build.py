@@ -177,6 +177,30 @@ def test_template_change_invalidates_the_cache(tmp_path: Path) -> None:
     assert "Skip to the story" in (out / "entries/cloud-shop/index.html").read_text()
 
 
+def test_a_rebuild_parses_only_the_templates_that_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    import broadsheet.render
+
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    options = Options(content=make_site(tmp_path), out=tmp_path / "site", search=False, templates=templates)
+    build(options)
+    parsed: list[str] = []
+    original = broadsheet.render._references
+
+    def spy(env: object, name: str, source: str) -> frozenset[str]:
+        parsed.append(name)
+        return original(env, name, source)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(broadsheet.render, "_references", spy)
+    build(options)
+    assert parsed == []
+    (templates / "topic.html").write_text((templates / "topic.html").read_text() + "{# edited #}\n", encoding="utf-8")
+    build(options)
+    assert parsed == ["topic.html"]
+
+
 def test_registry_change_re_renders_entry_pages(tmp_path: Path) -> None:
     content = make_site(tmp_path)
     out = tmp_path / "site"
