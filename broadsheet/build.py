@@ -130,8 +130,9 @@ def render_site(options: Options, previous: Cache, env: jinja2.Environment | Non
     changed = {path: data for path, sha, data in pages if data is not None and sha != _old_sha(previous.outputs, path)}
     changed.update({p: d for p, d in assets.items() if hashes[p] != _old_sha(previous.outputs, p)})
     written = frozenset(path for path, _, data in pages if data is None)
-    shards = search.split([(s.path, fingerprint(s.indexed, templates.get(s.template, "")))
-                           for s in specs if s.indexed]) if options.search else ()
+    indexed = [s for s in specs if s.indexed]
+    salt = "".join(sorted({templates.get(s.template, "") for s in indexed}))
+    shards = search.split([(s.path, s.indexed) for s in indexed], salt) if options.search else ()
     searched = tuple(shard.fingerprint for shard in shards)
     reindex = frozenset(shard.folder for shard in shards
                         if shard.fingerprint not in previous.searched

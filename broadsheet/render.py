@@ -37,7 +37,7 @@ class PageSpec:
     template: str
     context: Mapping[str, object]
     fingerprint: str
-    indexed: str = ""  # on the pages Pagefind indexes (entry pages), a fingerprint of the part it reads
+    indexed: str = ""  # on the pages Pagefind indexes (entry pages), what the part it reads depends on
 
 
 def make_env(templates: Path) -> jinja2.Environment:
@@ -142,7 +142,7 @@ def plan(digest: Digest) -> list[PageSpec]:
         add(f"entries/{entry.slug}/index.html", "entry.html",
             # Related entries and neighbours lie outside the indexed article: their edits leave the index be.
             [entry.digest, cards(related), cards(e for e in neighbours if e)],
-            indexed=fingerprint(site_fp, f"entries/{entry.slug}/", entry.digest),
+            indexed=site_fp + entry.digest,  # hashed with the others of its index: see search.split
             entry=entry, related=related, newer=neighbours[0], older=neighbours[1])
     add("topics/index.html", "topics.html",
         [repr(sorted((t, len(es)) for t, es in digest.by_topic.items()))], counts=_counts(digest.by_topic))

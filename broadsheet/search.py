@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import itertools
 import json
 import os
 import shutil
@@ -85,8 +86,9 @@ def shard_folders(pages: Sequence[str]) -> list[str]:
     return [folder(n) for n in range(max(1, len(groups(pages))))]
 
 
-def split(pages: Sequence[tuple[str, str]]) -> tuple[Shard, ...]:
-    """The indexes for the entry pages, given as (path, fingerprint).
+def split(pages: Sequence[tuple[str, str]], salt: str = "") -> tuple[Shard, ...]:
+    """The indexes for the entry pages, given as (path, what its indexed part depends on); `salt` is
+    what they all depend on (the entry template).
 
     With no entry pages, the front page is indexed: Pagefind refuses to write an empty index, and the
     search page needs one.
@@ -96,7 +98,8 @@ def split(pages: Sequence[tuple[str, str]]) -> tuple[Shard, ...]:
     shards = []
     for n, group in enumerate(groups([path for path, _ in pages])):
         members = [pages[i] for i in group]
-        print_ = hashlib.sha256(repr((folder(n), members)).encode()).hexdigest()[:20]
+        parts = [folder(n), salt, *itertools.chain.from_iterable(members)]
+        print_ = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:20]
         shards.append(Shard(folder(n), tuple(path for path, _ in members), print_))
     return tuple(shards)
 
