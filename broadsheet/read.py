@@ -15,7 +15,7 @@ import os
 import re
 import time
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -100,7 +100,7 @@ def read_content(content: Path, drafts: bool = False, mapper: Mapper | None = No
         digests[rel] = entry_digest(rel, old[1], registry.digest)
         return digests[rel] in known
 
-    files = list_markdown(content, "entries", root, errors, notes, unchanged)
+    files = list_markdown(content, "entries", root, errors, notes, unchanged, trusted=seen)
     reused, todo, stamps = _sort_out(files, seen, digests, known, registry.digest)
     if todo:
         prepare_markdown()
@@ -188,9 +188,14 @@ def guess_encoding(raw: bytes) -> str:
 
 
 def list_markdown(content: Path, folder_name: str, root: Path, errors: list[ContentError], notes: list[str],
-                  unchanged: Callable[[str, Stamp], bool] | None = None) -> list[tuple[str, bytes | None, Stamp]]:
+                  unchanged: Callable[[str, Stamp], bool] | None = None,
+                  trusted: Container[str] = ()) -> list[tuple[str, bytes | None, Stamp]]:
     """(path, bytes, stamp) of each <folder>/*.md whose name is a valid slug; editor litter is skipped
-    quietly. A file for which `unchanged(path, stamp)` holds is not read: its bytes are None."""
+    quietly. A file for which `unchanged(path, stamp)` holds is not read: its bytes are None.
+
+    The names of the paths in `trusted` passed every check on the last build, so only their files
+    are looked at again: on a rebuild this loop runs once per entry, and most of it is checks.
+    """
     folder = content / folder_name
     if not folder.is_dir():
         return []
@@ -203,21 +208,15 @@ def list_markdown(content: Path, folder_name: str, root: Path, errors: list[Cont
     except OSError as exc:
         errors.append(ContentError(str(folder), 0, "", f"cannot list the folder: {exc.strerror}"))
         return []
-    taken = {d.name[:-3] for d in items if d.name.endswith(".md") and SLUG.match(d.name[:-3])}
+    taken: set[str] | None = None  # the valid slugs in the folder, worked out once a name needs checking
     files: list[tuple[str, bytes | None, Stamp]] = []
     for item in items:
         rel = f"{folder}/{item.name}"
-        if LITTER.match(item.name):
-            continue
-        if not item.name.lower().endswith(".md") or item.is_dir():
-            notes.append(f"{rel}: ignored ({folder_name} are .md files)")
-            continue
-        if item.is_symlink() and not _inside(Path(item.path), root):
-            errors.append(ContentError(rel, 1, "", "symlink leads outside the content folder",
-                                       "copy the file into content/ instead"))
-            continue
-        if not _check_slug(item.name[:-3], rel, errors, taken, item.name.endswith(".md")):
-            continue
+        if rel not in trusted or item.is_symlink():
+            if taken is None:
+                taken = {d.name[:-3] for d in items if d.name.endswith(".md") and SLUG.match(d.name[:-3])}
+            if not _acceptable(item, rel, folder_name, root, errors, notes, taken):
+                continue
         try:
             stat = item.stat()  # before reading: a write meanwhile leaves a stamp that differs next time
             stamp = (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino)
@@ -229,9 +228,26 @@ def list_markdown(content: Path, folder_name: str, root: Path, errors: list[Cont
         except FileNotFoundError:
             errors.append(ContentError(rel, 1, "", "cannot read file: it is a broken symlink",
                                        "delete it, or point it at a file inside content/"))
+        except IsADirectoryError:
+            notes.append(f"{rel}: ignored ({folder_name} are .md files)")
         except OSError as exc:
             errors.append(ContentError(rel, 1, "", f"cannot read file: {exc.strerror}"))
     return files
+
+
+def _acceptable(item: os.DirEntry[str], rel: str, folder_name: str, root: Path, errors: list[ContentError],
+                notes: list[str], taken: set[str]) -> bool:
+    """Whether the folder item is a Markdown file to read; records why not, unless it is editor litter."""
+    if LITTER.match(item.name):
+        return False
+    if not item.name.lower().endswith(".md") or item.is_dir():
+        notes.append(f"{rel}: ignored ({folder_name} are .md files)")
+        return False
+    if item.is_symlink() and not _inside(Path(item.path), root):
+        errors.append(ContentError(rel, 1, "", "symlink leads outside the content folder",
+                                   "copy the file into content/ instead"))
+        return False
+    return _check_slug(item.name[:-3], rel, errors, taken, item.name.endswith(".md"))
 
 
 def _inside(path: Path, root: Path) -> bool:

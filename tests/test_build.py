@@ -287,6 +287,34 @@ def test_a_file_written_just_before_the_build_is_read_again(tmp_path: Path, monk
     assert opened == ["cloud-shop.md"]
 
 
+def test_a_file_built_before_and_now_a_symlink_out_of_the_content_is_refused(tmp_path: Path) -> None:
+    # A rebuild skips the name checks for files it built before, but not the check on where they lead.
+    content = make_site(tmp_path, second_entry("other", "2021-01-02"))
+    age(content)
+    options = Options(content=content, out=tmp_path / "site", search=False)
+    build(options)
+    secret = tmp_path / "secret.md"
+    secret.write_text((content / "entries/other.md").read_text().replace("Entry other", "Leaked"))
+    (content / "entries/other.md").unlink()
+    (content / "entries/other.md").symlink_to(secret)
+    with pytest.raises(BuildError) as raised:
+        build(options)
+    assert "entries/other.md:1: symlink leads outside the content folder" in str(raised.value)
+    assert "Leaked" not in (tmp_path / "site/entries/other/index.html").read_text()
+
+
+def test_a_file_built_before_and_now_a_folder_is_left_out(tmp_path: Path) -> None:
+    content = make_site(tmp_path, second_entry("other", "2021-01-02"))
+    age(content)
+    options = Options(content=content, out=tmp_path / "site", search=False)
+    build(options)
+    (content / "entries/other.md").unlink()
+    (content / "entries/other.md").mkdir()
+    build(options)
+    assert not (tmp_path / "site/entries/other").exists()
+    assert (tmp_path / "site/entries/cloud-shop/index.html").exists()
+
+
 def test_an_edit_that_keeps_the_size_and_the_time_is_still_seen(tmp_path: Path) -> None:
     content = make_site(tmp_path)
     age(content)
