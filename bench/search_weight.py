@@ -40,10 +40,11 @@ def kind_of(url: str) -> str:
     name = path.rsplit("/", 1)[-1]
     if "/pagefind/" not in path:
         return "page " + (name or "index.html")
-    for part in ("fragment", "index", "filter"):
-        if f"/pagefind/{part}/" in path:
-            return f"pagefind {part}"
-    return "pagefind " + (name.split(".")[0] + ".pf_meta" if name.endswith(".pf_meta") else name)
+    folder = path.split("/pagefind/", 1)[1].split("/")
+    shard = folder.pop(0) + " " if folder[0].startswith("part-") else ""  # a later part of a large index
+    if len(folder) > 1:
+        return f"pagefind {shard}{folder[0]}"
+    return f"pagefind {shard}" + (name.split(".")[0] + ".pf_meta" if name.endswith(".pf_meta") else name)
 
 
 def measure(site: Path, word: str) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
