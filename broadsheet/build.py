@@ -130,9 +130,7 @@ def render_site(options: Options, previous: Cache, env: jinja2.Environment | Non
     changed = {path: data for path, sha, data in pages if data is not None and sha != _old_sha(previous.outputs, path)}
     changed.update({p: d for p, d in assets.items() if hashes[p] != _old_sha(previous.outputs, p)})
     written = frozenset(path for path, _, data in pages if data is None)
-    indexed = [s for s in specs if s.indexed]
-    salt = "".join(sorted({templates.get(s.template, "") for s in indexed}))
-    shards = search.split([(s.path, s.indexed) for s in indexed], salt) if options.search else ()
+    shards = search_shards(specs, templates) if options.search else ()
     searched = tuple(shard.fingerprint for shard in shards)
     reindex = frozenset(shard.folder for shard in shards
                         if shard.fingerprint not in previous.searched
@@ -175,6 +173,13 @@ def check_folders(options: Options) -> None:
         raise BuildError(f"--out {options.out} overlaps the content folder {options.content}; choose another")
     if out in (Path.cwd().resolve(), PROJECT, Path("/")) or out == options.templates.resolve():
         raise BuildError(f"--out {options.out} would replace a whole project folder; choose e.g. site/")
+
+
+def search_shards(specs: list[PageSpec], templates: Mapping[str, str]) -> tuple[search.Shard, ...]:
+    """The search indexes for the pages Pagefind indexes, with what each index depends on."""
+    indexed = [s for s in specs if s.indexed]
+    salt = "".join(sorted({templates.get(s.template, "") for s in indexed}))
+    return search.split([(s.path, s.indexed) for s in indexed], salt)
 
 
 def page_fingerprints(specs: list[PageSpec], templates: Mapping[str, str]) -> dict[str, str]:

@@ -78,10 +78,11 @@ def render_body(source: str, dialogue: bool = False) -> Body:
         elif kind == LIST:
             html.append(_list(chunk, texts))
         else:
-            tokens = _md().parse(chunk)
+            md = _md()
+            tokens = md.parse(chunk)
             texts.extend(_plain(t) for t in tokens if t.type == "inline")
             count = _number(tokens, count, dialogue)
-            html.append(_md().renderer.render(tokens, _md().options, {}))
+            html.append(md.renderer.render(tokens, md.options, {}))
             deepest = deepest_line(tokens)
             if deepest >= 0 and too_deep < 0:
                 too_deep = deepest + first_line

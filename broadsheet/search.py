@@ -21,6 +21,7 @@ from pathlib import Path
 
 from . import cbor
 from .errors import BuildError
+from .write import link_or_copy, link_tree
 
 BUNDLE = "pagefind"
 SIGNATURE = b"pagefind_dcd"  # what every Pagefind data file starts with, once unzipped
@@ -52,7 +53,7 @@ class Shard:
 
     folder: str  # relative to the site: "pagefind", then "pagefind/part-1", ...
     pages: tuple[str, ...]  # the site's files it indexes
-    fingerprint: str  # of those pages' fingerprints: the index is rebuilt when this changes
+    fingerprint: str  # of what those pages' indexed parts depend on: the index is rebuilt when it changes
 
 
 def shard_size() -> int:
@@ -116,24 +117,9 @@ def index_site(site: Path, shards: Sequence[Shard], todo: Collection[str] | None
     for shard in shards:
         old = previous / shard.folder if previous is not None else None
         if todo is not None and shard.folder not in todo and old and (old / "pagefind-entry.json").is_file():
-            _link_index(old, site / shard.folder)
+            link_tree(old, site / shard.folder, leave_out=lambda name: name.startswith(PART))  # the other parts
         else:
             _index_shard(binary, site, shard)
-
-
-def _link_index(old: Path, new: Path) -> None:
-    """Hard-link one index folder from the last site, without the other shards it may contain."""
-    def ignore(folder: str, names: list[str]) -> list[str]:
-        return [n for n in names if n.startswith(PART)] if Path(folder) == old else []
-
-    shutil.copytree(old, new, copy_function=_link_or_copy, ignore=ignore, dirs_exist_ok=True)
-
-
-def _link_or_copy(src: str, dst: str) -> None:
-    try:
-        os.link(src, dst)
-    except OSError:  # another file system: a copy is slower but the same
-        shutil.copy2(src, dst)
 
 
 def _index_shard(binary: Path, site: Path, shard: Shard) -> None:
@@ -145,7 +131,7 @@ def _index_shard(binary: Path, site: Path, shard: Shard) -> None:
     try:
         for page in shard.pages:
             (work / page).parent.mkdir(parents=True, exist_ok=True)
-            _link_or_copy(str(site / page), str(work / page))
+            link_or_copy(str(site / page), str(work / page))
         command = [str(binary), "--site", str(work), "--output-path", str(site / shard.folder), "--silent"]
         try:
             result = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)

@@ -311,7 +311,7 @@ def prune(out: Path, removed: Iterable[str]) -> None:
 def link_site(out: Path, copy: Path) -> None:
     """A hard-linked copy of `out` without its search bundle; later in-place writes replace files by
     rename, so the copy keeps the state it was taken in."""
-    link_tree(out, copy, leave_out=search.BUNDLE)
+    link_tree(out, copy, leave_out=lambda name: name == search.BUNDLE)
 
 
 def display(path: Path) -> str:

@@ -14,7 +14,7 @@ import errno
 import fcntl
 import os
 import shutil
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
 from .errors import BuildError, ContentError
@@ -97,15 +97,15 @@ def write_file(root: Path, rel: str, data: bytes) -> None:
     target.write_bytes(data)
 
 
-def link_tree(src: Path, dst: Path, leave_out: str = "") -> None:
-    """Hard-link a whole directory tree, without its top-level entry `leave_out` if given."""
-    def ignore(folder: str, _names: list[str]) -> list[str]:
-        return [leave_out] if leave_out and Path(folder) == src else []
+def link_tree(src: Path, dst: Path, leave_out: Callable[[str], bool] | None = None) -> None:
+    """Hard-link a whole directory tree, without the top-level entries whose name `leave_out` picks."""
+    def ignore(folder: str, names: list[str]) -> list[str]:
+        return [n for n in names if leave_out(n)] if leave_out and Path(folder) == src else []
 
-    shutil.copytree(src, dst, copy_function=_link_or_copy, ignore=ignore)
+    shutil.copytree(src, dst, copy_function=link_or_copy, ignore=ignore)
 
 
-def _link_or_copy(src: str, dst: str) -> None:
+def link_or_copy(src: str, dst: str) -> None:
     try:
         os.link(src, dst)
     except OSError:  # another file system, or no hard links: a copy is slower but the same
