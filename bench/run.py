@@ -350,6 +350,7 @@ def edit_worker(content: Path, out: Path, edits: int) -> None:
     from broadsheet import cache
     from broadsheet.build import Options, render_site
     from broadsheet.render import make_env
+    from broadsheet.serve import freeze_heap
     from broadsheet.write import write_in_place
 
     options = Options(content=content, out=out)
@@ -361,6 +362,7 @@ def edit_worker(content: Path, out: Path, edits: int) -> None:
     warmup = render_site(options, previous, env)
     write_in_place(out, warmup.changed, warmup.removed)
     previous = warmup.cache
+    freeze_heap()  # as serve does after each build
     files = sorted((content / "entries").glob("*.md"))
     picks = [files[(2 * k + 1) * len(files) // (2 * edits)] for k in range(edits)]
     marker = "\nsummary: >-\n  "
@@ -384,9 +386,11 @@ def edit_worker(content: Path, out: Path, edits: int) -> None:
         runs["changed"].append(len(rendered.changed))
         runs["rendered"].append(rendered.rendered)
         runs["reindex"].append(sorted(rendered.reindex))  # the index folders rebuilt
+        freeze_heap()
         restored = render_site(options, rendered.cache, env)
         write_in_place(out, restored.changed, restored.removed)
         previous = restored.cache
+        freeze_heap()
     print(json.dumps(report | runs))
 
 
