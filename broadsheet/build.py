@@ -99,7 +99,7 @@ def publish(options: Options, new: Rendered, staged: Path) -> None:
     done = new.changed.keys() | new.written
     stage(options.out, staged, new.changed, [p for p in new.cache.outputs if p not in done])
     if new.shards:  # the indexes whose pages are unchanged are linked from the old site
-        search.index_site(staged, new.shards, new.reindex, options.out)
+        search.index(staged, search.keep(staged, new.shards, new.reindex, options.out))
     cache_store.forget(options.out)
     swap(options.out, staged)
 

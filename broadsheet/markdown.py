@@ -39,13 +39,14 @@ _LEAVES = ("paragraph_open", "heading_open")  # their text is parsed inline, so 
 # A line markdown-it would read as plain text whatever surrounds it: it starts with a letter, digit
 # or opening quote (but is no ordered-list item), has no inline syntax, entity or escape, and no
 # trailing or leading white space (hard breaks, indentation) and no tab.
-_PLAIN_LINE = re.compile(r"""^(?!\d{1,9}[.)])(?:[^\W_]|["'(\u201c\u2018\u00ab])[^`*_\[\]<>&\\~\t]*(?<!\s)$""")
+_OPENS_PARAGRAPH = r"""^(?!\d{1,9}[.)])(?:[^\W_]|["'(\u201c\u2018\u00ab])"""
+_PLAIN_LINE = re.compile(_OPENS_PARAGRAPH + r"""[^`*_\[\]<>&\\~\t]*(?<!\s)$""")
 _FAR_REACHING = re.compile(r"^ {0,3}(?:```|~~~|\[)")  # fenced code, link reference definitions
 # A one-line heading and a bullet list item whose text is as plain as a plain line.
 _HEADING = re.compile(r"^(#{1,6}) (?!#)([^#]*)$")
 _ITEM = re.compile(r"^([-*+]) (.*)$")
 # A line that can only begin or continue a paragraph: after it, a blank line closes every block.
-_PARAGRAPH_START = re.compile(r"""^(?!\d{1,9}[.)])(?:[^\W_]|["'(\u201c\u2018\u00ab])""")
+_PARAGRAPH_START = re.compile(_OPENS_PARAGRAPH)
 _SPEAKER = re.compile(r"^([A-Z\u4e00-\u9fff][^:\uff1a.!?]{0,38}?)\s*[:\uff1a]\s+")
 
 
@@ -176,7 +177,7 @@ def _heading(line: str, texts: list[str]) -> str:
     """A one-line heading as markdown-it renders it in a body: two levels down, under the page's h2."""
     marks, text = line.split(" ", 1)
     texts.append(text)
-    tag = f"h{min(len(marks) + 2, 6)}"
+    tag = _shifted(len(marks))
     return f"<{tag}>{_quotes(text)}</{tag}>\n"
 
 
@@ -185,6 +186,12 @@ def _list(block: str, texts: list[str]) -> str:
     items = [line[2:] for line in block.split("\n")]
     texts.extend(items)
     return "<ul>\n" + "".join(f"<li>{_quotes(item)}</li>\n" for item in items) + "</ul>\n"
+
+
+def _shifted(level: int) -> str:
+    """A body heading's tag: two levels down, as the page's own headline is the h1 and the body sits
+    under an h2."""
+    return f"h{min(level + 2, 6)}"
 
 
 def _quotes(text: str) -> str:
@@ -196,8 +203,7 @@ def _number(tokens: list[Token], count: int, dialogue: bool) -> int:
     """Number top-level paragraphs on from `count` and shift headings down; returns the new count."""
     for i, token in enumerate(tokens):
         if token.type in ("heading_open", "heading_close"):
-            # The page's own headline is the h1 and the body sits under an h2.
-            token.tag = f"h{min(int(token.tag[1]) + 2, 6)}"
+            token.tag = _shifted(int(token.tag[1]))
         if token.type != "paragraph_open" or token.level != 0:
             continue
         count += 1

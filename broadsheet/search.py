@@ -1,4 +1,5 @@
-"""A written site directory -> its Pagefind index in <site>/pagefind/, built by one CLI run.
+"""A written site directory -> its Pagefind index in <site>/pagefind/, one Pagefind CLI run per part
+(a digest past SHARD_ENTRIES entries has its index in parts, merged by the search page).
 
 The extended binary comes with the `pagefind[extended]` package, so nothing is downloaded; it
 segments Chinese and Japanese text into words.
@@ -105,21 +106,28 @@ def split(pages: Sequence[tuple[str, str]], salt: str = "") -> tuple[Shard, ...]
     return tuple(shards)
 
 
-def index_site(site: Path, shards: Sequence[Shard], todo: Collection[str] | None = None,
-               previous: Path | None = None) -> None:
-    """Write each shard's index into `site`: the folders in `todo` (by default all) by running
-    Pagefind, the others as hard links to the same folders under `previous`, the last site.
+def keep(site: Path, shards: Sequence[Shard], todo: Collection[str], previous: Path) -> list[Shard]:
+    """Hard-link into `site` the indexes of `previous` (the last site) that need no new run: those not
+    in `todo` and whole there. Returns the shards still to index, for `index`."""
+    left = []
+    for shard in shards:
+        old = previous / shard.folder
+        if shard.folder not in todo and (old / "pagefind-entry.json").is_file():
+            link_tree(old, site / shard.folder, leave_out=lambda name: name.startswith(PART))  # the other parts
+        else:
+            left.append(shard)
+    return left
+
+
+def index(site: Path, shards: Sequence[Shard]) -> None:
+    """Run Pagefind for each shard, writing its index into `site`.
 
     Indexes are built one after another: each Pagefind run already uses most of two cores, and its
     memory grows with its pages, so several small runs keep the peak low at little cost in time.
     """
     binary = pagefind_binary()
     for shard in shards:
-        old = previous / shard.folder if previous is not None else None
-        if todo is not None and shard.folder not in todo and old and (old / "pagefind-entry.json").is_file():
-            link_tree(old, site / shard.folder, leave_out=lambda name: name.startswith(PART))  # the other parts
-        else:
-            _index_shard(binary, site, shard)
+        _index_shard(binary, site, shard)
 
 
 def _index_shard(binary: Path, site: Path, shard: Shard) -> None:

@@ -223,13 +223,12 @@ class Session:
         try:
             with self.lock:  # a copy between two rebuilds, so the index matches one state of the site
                 site, build_number, shards = self._site, self.hub.status().build, self._shards
+                if not shards:
+                    return  # a full build came between the request and now, and indexed everything
                 todo = {shard.folder for shard in shards if shard.fingerprint not in self._indexed}
                 link_site(out, work / "site")
-                if (out / search.BUNDLE).is_dir():
-                    link_tree(out / search.BUNDLE, work / "old" / search.BUNDLE)
-            if not shards:
-                return  # a full build came between the request and now, and indexed everything
-            search.index_site(work / "site", shards, todo, work / "old")
+                left = search.keep(work / "site", shards, todo, out)
+            search.index(work / "site", left)
             with self.lock:
                 if site_id(out) != site:
                     return  # a full build replaced the folder, with its own index
