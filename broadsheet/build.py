@@ -79,9 +79,10 @@ def build(options: Options) -> Result:
         previous = cache_store.load(options.out) if options.use_cache and exists else Cache()
         staged = staging_dir(options.out)
         try:
-            new = render_site(options, previous, staged=staged)
-            if new.changed or new.written or new.removed or new.reindex or not exists:
-                publish(options, new, staged)
+            with search.Indexing() as indexing:
+                new = render_site(options, previous, staged=staged, indexing=indexing)
+                if new.changed or new.written or new.removed or new.reindex or not exists:
+                    publish(options, new, staged, indexing)
         finally:  # Ctrl-C and SIGTERM included: a half-built staging folder is never left behind
             shutil.rmtree(staged, ignore_errors=True)
         if not options.use_cache:
@@ -94,23 +95,27 @@ def build(options: Options) -> Result:
                   seconds=time.perf_counter() - started, warnings=new.digest.warnings, digest=new.digest)
 
 
-def publish(options: Options, new: Rendered, staged: Path) -> None:
-    """Complete the new site in `staged`, beside the old one, index it, and swap it in."""
+def publish(options: Options, new: Rendered, staged: Path, indexing: search.Indexing) -> None:
+    """Complete the new site in `staged`, beside the old one, wait for its index, and swap it in."""
     done = new.changed.keys() | new.written
     stage(options.out, staged, new.changed, [p for p in new.cache.outputs if p not in done])
-    if new.shards:  # the indexes whose pages are unchanged are linked from the old site
-        search.index(staged, search.keep(staged, new.shards, new.reindex, options.out))
+    if not indexing.started:  # render_site starts it early when it can
+        indexing.start(staged, [shard for shard in new.shards if shard.folder in new.reindex])
+    indexing.wait()
+    search.keep(staged, new.shards, new.reindex, options.out)  # the indexes whose pages are unchanged
     cache_store.forget(options.out)
     swap(options.out, staged)
 
 
 def render_site(options: Options, previous: Cache, env: jinja2.Environment | None = None,
-                staged: Path | None = None) -> Rendered:
+                staged: Path | None = None, indexing: search.Indexing | None = None) -> Rendered:
     """Read, collect, plan, and render the pages whose inputs changed since `previous`.
 
     `env` is a Jinja environment to reuse (serve's, across rebuilds); by default a fresh one. With
     `staged`, the workers that render pages also write the changed ones there, in parallel, instead
-    of handing their bytes back (they are then listed in `written`, not `changed`).
+    of handing their bytes back (they are then listed in `written`, not `changed`). With `indexing`
+    too, the search indexes whose pages changed are started as soon as those pages are written, so
+    that Pagefind works while the other pages render.
     """
     content = read_content(options.content, options.drafts, mapper=pmap, known=previous.entries,
                            seen=previous.stamps)
@@ -122,7 +127,18 @@ def render_site(options: Options, previous: Cache, env: jinja2.Environment | Non
     templates, references = template_digests(renderer.env, previous.templates)
     fingerprints = page_fingerprints(specs, templates)
     todo = [s for s in specs if previous.outputs.get(s.path, ("",))[0] != fingerprints[s.path]]
-    pages = pmap(PageWriter(renderer, previous.outputs, staged), todo)
+    shards = search_shards(specs, templates) if options.search else ()
+    reindex = frozenset(shard.folder for shard in shards
+                        if shard.fingerprint not in previous.searched
+                        or not (options.out / shard.folder / "pagefind-entry.json").is_file())
+    writer = PageWriter(renderer, previous.outputs, staged)
+    pages = pmap(writer, [s for s in todo if s.indexed])  # the pages Pagefind reads, first
+    if indexing is not None and staged is not None and reindex:
+        fresh = {path for path, _, data in pages if data is None}
+        ready = [shard for shard in shards if shard.folder in reindex]
+        if all(page in fresh for shard in ready for page in shard.pages):  # all in `staged` already
+            indexing.start(staged, ready)  # while the other pages render
+    pages += pmap(writer, [s for s in todo if not s.indexed])
     assets = read_assets(options.assets)
     hashes = {path: sha for path, sha, _ in pages} | {path: _sha(data) for path, data in assets.items()}
     outputs = {path: previous.outputs[path] for path in fingerprints if path not in hashes}
@@ -130,11 +146,7 @@ def render_site(options: Options, previous: Cache, env: jinja2.Environment | Non
     changed = {path: data for path, sha, data in pages if data is not None and sha != _old_sha(previous.outputs, path)}
     changed.update({p: d for p, d in assets.items() if hashes[p] != _old_sha(previous.outputs, p)})
     written = frozenset(path for path, _, data in pages if data is None)
-    shards = search_shards(specs, templates) if options.search else ()
     searched = tuple(shard.fingerprint for shard in shards)
-    reindex = frozenset(shard.folder for shard in shards
-                        if shard.fingerprint not in previous.searched
-                        or not (options.out / shard.folder / "pagefind-entry.json").is_file())
     related = (digest.shape, {slug: tuple(e.slug for e in rel) for slug, rel in digest.related.items()})
     cache = Cache(entries={e.digest: e for e in content.entries}, outputs=outputs, searched=searched,
                   related=related, stamps=content.stamps, templates=references)

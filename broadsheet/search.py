@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 import zlib
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from . import cbor
 from .errors import BuildError
-from .write import link_or_copy, link_tree
+from .write import link_tree
 
 BUNDLE = "pagefind"
 SIGNATURE = b"pagefind_dcd"  # what every Pagefind data file starts with, once unzipped
@@ -108,7 +109,10 @@ def split(pages: Sequence[tuple[str, str]], salt: str = "") -> tuple[Shard, ...]
 
 def keep(site: Path, shards: Sequence[Shard], todo: Collection[str], previous: Path) -> list[Shard]:
     """Hard-link into `site` the indexes of `previous` (the last site) that need no new run: those not
-    in `todo` and whole there. Returns the shards still to index, for `index`."""
+    in `todo` and whole there. Returns the shards still to index, for `index`.
+
+    The indexes Pagefind has already written into `site` are left as they are.
+    """
     left = []
     for shard in shards:
         old = previous / shard.folder
@@ -120,39 +124,106 @@ def keep(site: Path, shards: Sequence[Shard], todo: Collection[str], previous: P
 
 
 def index(site: Path, shards: Sequence[Shard]) -> None:
-    """Run Pagefind for each shard, writing its index into `site`.
+    """Run Pagefind for each shard, writing its index into `site`, and return when all are written."""
+    with Indexing() as indexing:
+        indexing.start(site, shards)
+        indexing.wait()
 
-    Indexes are built one after another: each Pagefind run already uses most of two cores, and its
-    memory grows with its pages, so several small runs keep the peak low at little cost in time.
+
+class Indexing:
+    """Pagefind runs on a thread of their own, so that a build renders its other pages meanwhile.
+
+    `start` returns at once; `wait` returns once every index is written, or raises the error of the
+    run that failed. Leaving the `with` block stops a run still going, so a build that fails
+    elsewhere leaves no Pagefind behind.
+
+    The runs take turns: each one already uses most of two cores, and its memory grows with its
+    pages, so several small runs in a row keep the peak low at little cost in time.
     """
-    binary = pagefind_binary()
-    for shard in shards:
-        _index_shard(binary, site, shard)
 
+    def __init__(self) -> None:
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+        self._lock = threading.Lock()  # between starting a Pagefind process and stopping it
+        self._stopped = False
+        self._process: subprocess.Popen[str] | None = None
 
-def _index_shard(binary: Path, site: Path, shard: Shard) -> None:
-    """Run Pagefind over `shard.pages` only, from a folder of hard links to them, into its folder.
+    def __enter__(self) -> Indexing:
+        return self
 
-    Pagefind takes one glob, which cannot name a chosen set of pages, so it is shown just those.
-    """
-    work = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=site.parent))
-    try:
-        for page in shard.pages:
-            (work / page).parent.mkdir(parents=True, exist_ok=True)
-            link_or_copy(str(site / page), str(work / page))
-        command = [str(binary), "--site", str(work), "--output-path", str(site / shard.folder), "--silent"]
+    def __exit__(self, *_: object) -> None:
+        with self._lock:
+            self._stopped = True
+            if self._process is not None and self._process.poll() is None:
+                self._process.kill()
+        if self._thread is not None:
+            self._thread.join()
+
+    @property
+    def started(self) -> bool:
+        return self._thread is not None
+
+    def start(self, site: Path, shards: Sequence[Shard]) -> None:
+        """Index `shards` into `site`, whose pages for them must all be written already."""
+        assert self._thread is None, "one start per Indexing"
+        binary = pagefind_binary()
+        self._thread = threading.Thread(target=self._run, args=(binary, site.resolve(), shards), name="pagefind",
+                                        daemon=True)
+        self._thread.start()
+
+    def wait(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+    def _run(self, binary: Path, site: Path, shards: Sequence[Shard]) -> None:
         try:
-            result = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise BuildError(f"search indexing could not run {binary}: {exc}; "
-                             "build with --no-search to skip it") from None
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    if result.returncode != 0 or not (site / shard.folder / "pagefind.js").exists():
-        detail = (result.stderr or result.stdout).strip().splitlines()
-        reason = detail[-1] if detail else f"exit status {result.returncode}"
-        raise BuildError(f"search indexing failed: {reason}")
-    settle(site / shard.folder)
+            for shard in shards:
+                self._pagefind(binary, site, shard)
+                settle(site / shard.folder)
+        except BaseException as exc:  # raised again by `wait`, on the build's thread
+            self._error = exc
+
+    def _pagefind(self, binary: Path, site: Path, shard: Shard) -> None:
+        """One Pagefind run over `shard.pages` alone.
+
+        Its glob lists them, in a configuration file: on the command line, 2,000 pages would pass the
+        size Linux allows one argument. Pagefind reads that file from the folder it runs in, which is
+        made for the run, so no other configuration file is picked up either.
+        """
+        bundle = site / shard.folder
+        command = [str(binary), "--site", str(site), "--output-path", str(bundle), "--silent"]
+        config = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=site.parent))
+        try:
+            (config / "pagefind.json").write_text(json.dumps({"glob": "{" + ",".join(shard.pages) + "}"}))
+            with self._lock:
+                if self._stopped:
+                    raise BuildError("search indexing was stopped")
+                try:
+                    process = self._process = subprocess.Popen(command, cwd=config, stdout=subprocess.PIPE,
+                                                               stderr=subprocess.PIPE, text=True)
+                except OSError as exc:
+                    raise BuildError(f"search indexing could not run {binary}: {exc}; "
+                                     "build with --no-search to skip it") from None
+            stdout, stderr = _finish(process, binary)
+        finally:
+            shutil.rmtree(config, ignore_errors=True)
+        if process.returncode != 0 or not (bundle / "pagefind.js").exists():
+            detail = (stderr or stdout).strip().splitlines()
+            reason = detail[-1] if detail else f"exit status {process.returncode}"
+            raise BuildError(f"search indexing failed: {reason}")
+
+
+def _finish(process: subprocess.Popen[str], binary: Path) -> tuple[str, str]:
+    """Wait for a Pagefind run; its output."""
+    try:
+        return process.communicate(timeout=1800)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise BuildError(f"search indexing took over 30 minutes and was stopped ({binary}); "
+                         "build with --no-search to skip it") from None
 
 
 def settle(bundle: Path) -> None:

@@ -98,11 +98,12 @@ def write_file(root: Path, rel: str, data: bytes) -> None:
 
 
 def link_tree(src: Path, dst: Path, leave_out: Callable[[str], bool] | None = None) -> None:
-    """Hard-link a whole directory tree, without the top-level entries whose name `leave_out` picks."""
+    """Hard-link a whole directory tree, without the top-level entries whose name `leave_out` picks,
+    into `dst`, which may exist already (a search index's other parts written there)."""
     def ignore(folder: str, names: list[str]) -> list[str]:
         return [n for n in names if leave_out(n)] if leave_out and Path(folder) == src else []
 
-    shutil.copytree(src, dst, copy_function=link_or_copy, ignore=ignore)
+    shutil.copytree(src, dst, copy_function=link_or_copy, ignore=ignore, dirs_exist_ok=True)
 
 
 def link_or_copy(src: str, dst: str) -> None:

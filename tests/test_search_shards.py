@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
 from broadsheet import search
-from broadsheet.build import Options, build
+from broadsheet.build import PROJECT, Options, build
+from broadsheet.errors import BuildError
 from tests.conftest import entry, make_site
 
 
@@ -131,3 +134,27 @@ def test_fewer_entries_leave_no_stale_index_behind(tmp_path: Path) -> None:
     assert [f.name for f in folders(out)] == ["pagefind", "part-1"]
     assert sorted(url for f in folders(out) for url in indexed(f)) == sorted(f"/entries/{s}/" for s in SLUGS[:3])
     assert 'data-merge="part-1/"' in (out / "search/index.html").read_text(encoding="utf-8")
+
+
+def test_a_build_that_fails_while_pagefind_runs_stops_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Entry pages render first and Pagefind starts on them while the other pages render; a template
+    # error in one of those must stop Pagefind, not leave it running or wait for it.
+    started = tmp_path / "pagefind.pid"
+    slow = tmp_path / "slow-pagefind"
+    slow.write_text(f"#!/bin/sh\necho $$ > {started}\nexec sleep 60\n")
+    slow.chmod(0o755)
+    monkeypatch.setenv("BROADSHEET_PAGEFIND", str(slow))
+    templates = tmp_path / "templates"
+    shutil.copytree(PROJECT / "templates", templates)
+    (templates / "topic.html").write_text("{{ no_such_value }}")
+    content, out = five_entries(tmp_path), tmp_path / "site"
+
+    with pytest.raises(BuildError, match="topic.html"):
+        build(Options(content=content, out=out, templates=templates))
+
+    assert started.exists(), "Pagefind was not started before the other pages rendered"
+    pid = int(started.read_text())
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    left = sorted(p.name for p in tmp_path.iterdir())  # no staging folder, no Pagefind configuration
+    assert left == [".site.lock", "content", "pagefind.pid", "slow-pagefind", "templates"]
