@@ -149,7 +149,7 @@ def test_a_build_that_fails_while_pagefind_runs_stops_it(tmp_path: Path, monkeyp
     (templates / "topic.html").write_text("{{ no_such_value }}")
     content, out = five_entries(tmp_path), tmp_path / "site"
 
-    with pytest.raises(BuildError, match="topic.html"):
+    with pytest.raises(BuildError, match=r"topic\.html"):
         build(Options(content=content, out=out, templates=templates))
 
     assert started.exists(), "Pagefind was not started before the other pages rendered"
