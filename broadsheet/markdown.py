@@ -45,6 +45,14 @@ _FAR_REACHING = re.compile(r"^ {0,3}(?:```|~~~|\[)")  # fenced code, link refere
 # A one-line heading and a bullet list item whose text is as plain as a plain line.
 _HEADING = re.compile(r"^(#{1,6}) (?!#)([^#]*)$")
 _ITEM = re.compile(r"^([-*+]) (.*)$")
+# Inline markup in its simplest forms, rendered here as markdown-it renders it: a link with plain text
+# to an http(s) address of plain characters, not an image; *emphasis* and **strong emphasis** of plain
+# words, opening after a space and closing before a space or a full stop, comma and the like; and
+# `code` without a backtick or space at its ends. A line with only these and plain text is "inline".
+_INLINE = re.compile(
+    r"(?<!!)\[(?P<text>[^\W_][^`*_\[\]<>&\\~\t]*)\]\((?P<url>https?://[a-z0-9/:._~?=#+-]+)\)"
+    r"|(?<= )(?P<stars>\*\*?)(?P<em>[^\W_](?:[^`*_\[\]<>&\\~\t]*[^\W_])?)(?P=stars)(?=[ .,;:!?]|$)"
+    r"|`(?P<code>[^`\s](?:[^`]*[^`\s])?)`")
 # A line that can only begin or continue a paragraph: after it, a blank line closes every block.
 _PARAGRAPH_START = re.compile(_OPENS_PARAGRAPH)
 _SPEAKER = re.compile(r"^([A-Z\u4e00-\u9fff][^:\uff1a.!?]{0,38}?)\s*[:\uff1a]\s+")
@@ -74,6 +82,9 @@ def render_body(source: str, dialogue: bool = False) -> Body:
             count += 1
             texts.append(chunk.replace("\n", " "))
             html.append(_plain_paragraph(chunk, count, dialogue))
+        elif kind == INLINE:
+            count += 1
+            html.append(_inline_paragraph(chunk, count, dialogue, texts))
         elif kind == HEADING:
             html.append(_heading(chunk, texts))
         elif kind == LIST:
@@ -90,7 +101,7 @@ def render_body(source: str, dialogue: bool = False) -> Body:
     return Body("".join(html), count, " ".join(texts), too_deep)
 
 
-PLAIN, HEADING, LIST, MARKDOWN = "plain", "heading", "list", "markdown"
+PLAIN, INLINE, HEADING, LIST, MARKDOWN = "plain", "inline", "heading", "list", "markdown"
 
 
 def segments(source: str) -> list[tuple[int, str, str]]:
@@ -146,6 +157,8 @@ def _markdown_run(pieces: list[tuple[int, str, str]], lines: list[str], start: i
 def _kind(block: list[str]) -> str:
     if all(_PLAIN_LINE.match(line) for line in block):
         return PLAIN
+    if all(_PLAIN_LINE.match(_INLINE.sub("x", line)) for line in block):
+        return INLINE
     if len(block) == 1 and (heading := _HEADING.match(block[0])) and _PLAIN_LINE.match(heading.group(2)):
         return HEADING
     items = [_ITEM.match(line) for line in block]
@@ -157,7 +170,7 @@ def _kind(block: list[str]) -> str:
 def _closed(lines: list[str], blocks: list[tuple[int, int]], kinds: list[str], n: int) -> bool:
     """Whether block n leaves nothing open for a list after it to join, and would itself close a list
     before it: the document's edge, a heading, or a block of paragraph lines."""
-    if not 0 <= n < len(blocks) or kinds[n] in (PLAIN, HEADING):
+    if not 0 <= n < len(blocks) or kinds[n] in (PLAIN, INLINE, HEADING):
         return True
     start, end = blocks[n]
     return all(_PARAGRAPH_START.match(line) for line in lines[start:end])
@@ -171,6 +184,42 @@ def _plain_paragraph(text: str, n: int, dialogue: bool) -> str:
         label = _quotes(speaker.group(1))
         return f'<p{attrs} class="turn"><strong class="speaker">{label}</strong> {_quotes(text[speaker.end():])}</p>\n'
     return f"<p{attrs}>{_quotes(text)}</p>\n"
+
+
+def _inline_paragraph(text: str, n: int, dialogue: bool, texts: list[str]) -> str:
+    """A paragraph of plain text and simple inline markup as markdown-it renders it; its plain text,
+    as markdown-it's tokens give it, goes to `texts`."""
+    lines = [_inline_pieces(line) for line in text.split("\n")]
+    texts.append(" ".join("".join(plain for _, plain in pieces) for pieces in lines))
+    attrs = f' id="p-{n}" data-n="{n}"'
+    # markdown-it looks for the speaker in the text before the first markup or line break.
+    speaker = _SPEAKER.match(lines[0][0][1]) if dialogue else None
+    if speaker:
+        rest = lines[0][0][1][speaker.end():]
+        lines[0][0] = (_quotes(rest), rest)
+        attrs += f' class="turn"><strong class="speaker">{_quotes(speaker.group(1))}</strong> '
+    else:
+        attrs += ">"
+    return f"<p{attrs}" + "\n".join("".join(markup for markup, _ in pieces) for pieces in lines) + "</p>\n"
+
+
+def _inline_pieces(line: str) -> list[tuple[str, str]]:
+    """A line of an inline paragraph as (html, plain text) pieces; the first is the text before any markup."""
+    pieces = []
+    at = 0
+    for found in _INLINE.finditer(line):
+        pieces.append((_quotes(line[at:found.start()]), line[at:found.start()]))
+        at = found.end()
+        if found["url"]:
+            pieces.append((f'<a href="{found["url"]}">{_quotes(found["text"])}</a>', found["text"]))
+        elif found["code"]:
+            code = found["code"].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            pieces.append((f"<code>{_quotes(code)}</code>", found["code"]))
+        else:
+            tag = "em" if found["stars"] == "*" else "strong"
+            pieces.append((f"<{tag}>{_quotes(found['em'])}</{tag}>", found["em"]))
+    pieces.append((_quotes(line[at:]), line[at:]))
+    return pieces
 
 
 def _heading(line: str, texts: list[str]) -> str:
