@@ -58,15 +58,6 @@ class Loaded:
 
 def load_yaml(text: str, path: str, first_line: int = 1) -> tuple[Loaded | None, list[ContentError]]:
     """Parse `text`, whose first line is line `first_line` of the file at `path`."""
-    if not _UNUSUAL.search(text):
-        loaded = _load_plain(text, first_line)
-        if loaded is not None:
-            return loaded, []
-    return load_events(text, path, first_line)
-
-
-def load_events(text: str, path: str, first_line: int = 1) -> tuple[Loaded | None, list[ContentError]]:
-    """`load_yaml` the thorough way, from libyaml's parser events: the one that explains every problem."""
     builder = _Builder(path, first_line)
     try:
         value = builder.stream(yaml.parse(text, Loader=_LOADER))
@@ -78,61 +69,6 @@ def load_events(text: str, path: str, first_line: int = 1) -> tuple[Loaded | Non
         return None, [*builder.errors, ContentError(path, line, "", f"control character U+{ord(char):04X} "
                                                     "is not allowed in YAML", "delete it")]
     return Loaded(value, builder.lines, builder.written), builder.errors
-
-
-# What only the event builder handles: anchors, aliases, tags, and a second document or a directive.
-_UNUSUAL = re.compile(r"[&*!]|^(?:---|\.\.\.|%)", re.MULTILINE)
-
-
-class _Unusual(Exception):
-    """Something the event builder reports: it is asked instead."""
-
-
-def _load_plain(text: str, first_line: int) -> Loaded | None:
-    """The fast way for YAML without anchors, aliases, tags or directives: libyaml composes the
-    nodes, and they are walked here, in half the time the event builder takes. Anything the builder
-    would report (bad syntax, a duplicate key, an impossible date) returns None, for the builder to
-    explain; otherwise the result is the builder's, value, lines and all."""
-    try:
-        root = yaml.compose(text, Loader=_LOADER)
-    except yaml.YAMLError:
-        return None
-    lines: dict[Key, int] = {}
-    written: dict[Key, str] = {}
-    if root is None:
-        lines[()] = first_line
-        return Loaded(None, lines, written)
-    try:
-        value = _walk(root, (), 0, first_line, lines, written)
-    except _Unusual:
-        return None
-    return Loaded(value, lines, written)
-
-
-def _walk(node: yaml.Node, key: Key, depth: int, first_line: int, lines: dict[Key, int],
-          written: dict[Key, str]) -> object:
-    lines.setdefault(key, node.start_mark.line + first_line)
-    if depth >= MAX_DEPTH:
-        raise _Unusual
-    if isinstance(node, yaml.ScalarNode):
-        if node.style or node.tag == _STR:  # quoted or block text (plain is "" or None), or plain text
-            return node.value
-        written[key] = node.value
-        try:
-            value: object = _CONSTRUCTOR.construct_object(yaml.ScalarNode(node.tag, node.value))
-        except (ValueError, OverflowError):
-            raise _Unusual from None
-        return value.date() if isinstance(value, dt.datetime) else value
-    if isinstance(node, yaml.SequenceNode):
-        return [_walk(item, (*key, n), depth + 1, first_line, lines, written) for n, item in enumerate(node.value)]
-    result: dict[str, object] = {}
-    for key_node, value_node in node.value:
-        name = key_node.value
-        if not isinstance(key_node, yaml.ScalarNode) or name in result:
-            raise _Unusual
-        lines[(*key, name)] = key_node.start_mark.line + first_line
-        result[name] = _walk(value_node, (*key, name), depth + 1, first_line, lines, written)
-    return result
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, path: str, first_line: int) -> ContentError:

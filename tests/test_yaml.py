@@ -271,35 +271,3 @@ def test_impossible_timestamps_are_positioned() -> None:
         "f.yaml:10: a: `2023-02-29` is not a real date: February 2023 has 28 days (the last day is 2023-02-28)",
         "f.yaml:11: b: `2024-00-10` is not a real date: there is no month 0 (write it as YYYY-MM-DD)",
         "f.yaml:12: c: `2024-4-31 10:00:00` is not a real date: April 2024 has 30 days (the last day is 2024-04-30)"]
-
-
-# --- the fast way agrees with the thorough one ---------------------------------------------------------
-
-FRAGMENTS = (
-    "title: Cloud shop", "date: 2020-09-15", "date: 2024-02-30", "when: 2020-09-15 10:30:00", "n: 012",
-    "v: 1.10", "b: No", "b2: yes", "nothing:", "tilde: ~", "num: 3", "f: 1e3", "hex: 0x1F", "inf: .inf",
-    'q: "quoted: text"', "s: 'single'", "block: |\n  line one\n  line two", "folded: >-\n  a\n  b",
-    "list: [a, b, c]", "list2:\n  - x\n  - y: 1\n    z: 2", "map:\n  a: 1\n  b: [1, 2]", "title: again",
-    "? [a, b]\n: complex key", "[1, 2]: flow key", "deep: " + "[" * 40 + "]" * 40, "bad: [unclosed",
-    "tab:\tvalue", "# a comment", "empty_list: []", "empty_map: {}", "1: number key", "null: null key",
-    "true: bool key", 'esc: "\\u00e9\\t"', "url: https://example.org/a?b=c#d", "colon: a: b",
-    "multi: first\n  continued plain", "  indented: wrongly", "text: 5 * 3 & more!", "tag: !!str 5",
-    "anchor: &a 1\nalias: *a", "...", "%YAML 1.1", "key_points:\n  - text: A point.\n    see: 3",
-    "people: [jack-ma, daniel-zhang]", "source:\n  publisher: Xinhua\n  published: 2020-09",
-)
-
-
-def test_the_fast_way_gives_what_the_event_builder_gives() -> None:
-    import random
-
-    from broadsheet.yamlfile import load_events
-
-    rng = random.Random(7)
-    docs = ["", "- a\n- b", "just text", *FRAGMENTS]
-    docs += ["\n".join(rng.sample(FRAGMENTS, rng.randint(2, 8))) for _ in range(3000)]
-    fast = 0
-    for text in docs:
-        got, expected = load_yaml(text, "entries/x.md", 2), load_events(text, "entries/x.md", 2)
-        assert got == expected, text
-        fast += not got[1]
-    assert fast > 100  # many of them were read the fast way, and still agree
