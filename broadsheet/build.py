@@ -24,6 +24,9 @@ from .render import PageSpec, Renderer, fingerprint, plan, template_digests
 from .write import build_lock, stage, staging_dir, swap, write_file
 
 PROJECT = Path(__file__).resolve().parent.parent
+# Pages that list entries (home, topics, people, timeline) take 1 to 3 ms each to render, ten times an
+# entry page: from this many on, they are worth sharing among the cores.
+LIST_PAGES = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +141,7 @@ def render_site(options: Options, previous: Cache, env: jinja2.Environment | Non
         ready = [shard for shard in shards if shard.folder in reindex]
         if all(page in fresh for shard in ready for page in shard.pages):  # all in `staged` already
             indexing.start(staged, ready)  # while the other pages render
-    pages += pmap(writer, [s for s in todo if not s.indexed])
+    pages += pmap(writer, [s for s in todo if not s.indexed], min_items=LIST_PAGES)
     assets = read_assets(options.assets)
     hashes = {path: sha for path, sha, _ in pages} | {path: _sha(data) for path, data in assets.items()}
     outputs = {path: previous.outputs[path] for path in fingerprints if path not in hashes}

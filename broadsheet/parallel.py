@@ -24,10 +24,11 @@ def workers() -> int:
     return max(1, min(len(os.sched_getaffinity(0)), int(os.environ.get("BROADSHEET_WORKERS", "8"))))
 
 
-def pmap(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
-    """[fn(item) for item in items], in order, using every core when the list is long."""
+def pmap(fn: Callable[[T], R], items: Sequence[T], min_items: int = MIN_ITEMS) -> list[R]:
+    """[fn(item) for item in items], in order, using every core when there are `min_items` or more
+    (fewer for costlier items)."""
     count = workers()
-    if count == 1 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
+    if count == 1 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
         return [fn(item) for item in items]
     global _JOB
     _JOB = (fn, items)  # type: ignore[assignment]  # read-only in the forked children
