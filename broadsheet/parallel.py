@@ -7,6 +7,7 @@ run in this process, where forking would cost more than it saves.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -39,10 +40,14 @@ def pmap(fn: Callable[[T], R], items: Sequence[T], min_items: int = MIN_ITEMS) -
         # the pool down and reports one clean line; signals are held back while forking so that no
         # worker runs this process's handlers before its own are set.
         held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        # What the workers inherit is kept out of their garbage collector's scans, which would otherwise
+        # touch every inherited object and so copy the parent's memory page by page.
+        gc.freeze()
         try:
             pool = multiprocessing.get_context("fork").Pool(count, initializer=_ignore_interrupts)
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, held)
+            gc.unfreeze()
         with pool:
             parts = pool.map(_run_range, ranges, chunksize=1)
     finally:
