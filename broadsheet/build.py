@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import shutil
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from .cache import Cache
 from .collect import collect
 from .errors import BuildError
 from .model import Digest
-from .parallel import pmap
+from .parallel import MIN_ITEMS, pbatches, pmap
 from .read import LITTER, read_content
 from .render import PageSpec, Renderer, fingerprint, plan, template_digests
 from .write import build_lock, stage, staging_dir, swap, write_file
@@ -82,7 +83,7 @@ def build(options: Options) -> Result:
         previous = cache_store.load(options.out) if options.use_cache and exists else Cache()
         staged = staging_dir(options.out)
         try:
-            with search.Indexing() as indexing:
+            with search.Indexing(staged) as indexing:
                 new = render_site(options, previous, staged=staged, indexing=indexing)
                 if new.changed or new.written or new.removed or new.reindex or not exists:
                     publish(options, new, staged, indexing)
@@ -102,8 +103,9 @@ def publish(options: Options, new: Rendered, staged: Path, indexing: search.Inde
     """Complete the new site in `staged`, beside the old one, wait for its index, and swap it in."""
     done = new.changed.keys() | new.written
     stage(options.out, staged, new.changed, [p for p in new.cache.outputs if p not in done])
-    if not indexing.started:  # render_site starts it early when it can
-        indexing.start(staged, [shard for shard in new.shards if shard.folder in new.reindex])
+    for shard in new.shards:  # render_site adds those whose pages it wrote all of
+        if shard.folder in new.reindex and shard.folder not in indexing.added:
+            indexing.add(shard)
     indexing.wait()
     search.keep(staged, new.shards, new.reindex, options.out)  # the indexes whose pages are unchanged
     cache_store.forget(options.out)
@@ -134,14 +136,8 @@ def render_site(options: Options, previous: Cache, env: jinja2.Environment | Non
     reindex = frozenset(shard.folder for shard in shards
                         if shard.fingerprint not in previous.searched
                         or not (options.out / shard.folder / "pagefind-entry.json").is_file())
-    writer = PageWriter(renderer, previous.outputs, staged)
-    pages = pmap(writer, [s for s in todo if s.indexed])  # the pages Pagefind reads, first
-    if indexing is not None and staged is not None and reindex:
-        fresh = {path for path, _, data in pages if data is None}
-        ready = [shard for shard in shards if shard.folder in reindex]
-        if all(page in fresh for shard in ready for page in shard.pages):  # all in `staged` already
-            indexing.start(staged, ready)  # while the other pages render
-    pages += pmap(writer, [s for s in todo if not s.indexed], min_items=LIST_PAGES)
+    parts = [shard for shard in shards if shard.folder in reindex] if indexing is not None and staged else []
+    pages = render_pages(PageWriter(renderer, previous.outputs, staged), todo, parts, indexing)
     assets = read_assets(options.assets)
     hashes = {path: sha for path, sha, _ in pages} | {path: _sha(data) for path, data in assets.items()}
     outputs = {path: previous.outputs[path] for path in fingerprints if path not in hashes}
@@ -158,6 +154,31 @@ def render_site(options: Options, previous: Cache, env: jinja2.Environment | Non
                     shards=shards, reindex=reindex, pages=len(specs), rendered=len(todo), digest=digest)
 
 
+PageResult = tuple[str, str, bytes | None]  # path, sha256, and the bytes unless they were written to `staged`
+
+
+def render_pages(writer: PageWriter, todo: list[PageSpec], parts: Sequence[search.Shard],
+                 indexing: search.Indexing | None) -> list[PageResult]:
+    """Render `todo`, entry pages first and an index part at a time: once the workers have written
+    every page of one of `parts`, it goes to `indexing`, and Pagefind indexes it while they go on."""
+    left = {spec.path: spec for spec in todo if spec.indexed}
+    batches = [[left.pop(page) for page in shard.pages if page in left] for shard in parts]
+    batches += [list(left.values()), [spec for spec in todo if not spec.indexed]]
+    least = LIST_PAGES if len(batches[-1]) >= LIST_PAGES else MIN_ITEMS
+    ends = list(itertools.accumulate(len(batch) for batch in batches))
+    pages: list[PageResult] = []
+    for n, done in enumerate(pbatches(writer, [spec for batch in batches for spec in batch], ends, least)):
+        pages += done
+        if n < len(parts) and indexing is not None and _wrote_all(done, parts[n]):
+            indexing.add(parts[n])
+    return pages
+
+
+def _wrote_all(done: list[PageResult], shard: search.Shard) -> bool:
+    """Whether `done` wrote every page of `shard` to the staging folder (a warm build renders only some)."""
+    return len(done) == len(shard.pages) and all(data is None for _, _, data in done)
+
+
 @dataclass(frozen=True, slots=True)
 class PageWriter:
     """Renders a page in a worker; with `staged`, writes it there if its bytes changed, else returns them."""
@@ -166,7 +187,7 @@ class PageWriter:
     previous: Mapping[str, tuple[str, str]]  # path -> (fingerprint, sha256) of the previous output
     staged: Path | None
 
-    def __call__(self, spec: PageSpec) -> tuple[str, str, bytes | None]:
+    def __call__(self, spec: PageSpec) -> PageResult:
         data = self.renderer.render(spec).data
         sha = _sha(data)
         if self.staged is None or sha == _old_sha(self.previous, spec.path):

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import multiprocessing.pool
 import os
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -28,31 +29,45 @@ def workers() -> int:
 def pmap(fn: Callable[[T], R], items: Sequence[T], min_items: int = MIN_ITEMS) -> list[R]:
     """[fn(item) for item in items], in order, using every core when there are `min_items` or more
     (fewer for costlier items)."""
+    return [result for batch in pbatches(fn, items, [len(items)], min_items) for result in batch]
+
+
+def pbatches(fn: Callable[[T], R], items: Sequence[T], ends: Sequence[int],
+             min_items: int = MIN_ITEMS) -> Iterator[list[R]]:
+    """pmap's results a batch at a time, items[:ends[0]], then items[ends[0]:ends[1]] and so on, each
+    handed back once it is done, with one set of workers for them all."""
+    bounds = list(zip([0, *ends[:-1]], ends, strict=True))
     count = workers()
     if count == 1 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
-        return [fn(item) for item in items]
+        for start, end in bounds:
+            yield [fn(items[i]) for i in range(start, end)]
+        return
     global _JOB
     _JOB = (fn, items)  # type: ignore[assignment]  # read-only in the forked children
     try:
-        chunk = -(-len(items) // (count * 4))
-        ranges = [(start, min(start + chunk, len(items))) for start in range(0, len(items), chunk)]
-        # Ctrl-C goes to the whole process group. Workers ignore it, so only this process stops, tears
-        # the pool down and reports one clean line; signals are held back while forking so that no
-        # worker runs this process's handlers before its own are set.
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-        # What the workers inherit is kept out of their garbage collector's scans, which would otherwise
-        # touch every inherited object and so copy the parent's memory page by page.
-        gc.freeze()
-        try:
-            pool = multiprocessing.get_context("fork").Pool(count, initializer=_ignore_interrupts)
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
-            gc.unfreeze()
-        with pool:
-            parts = pool.map(_run_range, ranges, chunksize=1)
+        with _pool(count) as pool:
+            for start, end in bounds:
+                chunk = max(1, -(-(end - start) // (count * 4)))
+                ranges = [(first, min(first + chunk, end)) for first in range(start, end, chunk)]
+                parts = pool.map(_run_range, ranges, chunksize=1)
+                yield [result for part in parts for result in part]  # type: ignore[misc]
     finally:
         _JOB = None
-    return [result for part in parts for result in part]  # type: ignore[misc]
+
+
+def _pool(count: int) -> multiprocessing.pool.Pool:
+    # Ctrl-C goes to the whole process group. Workers ignore it, so only this process stops, tears
+    # the pool down and reports one clean line; signals are held back while forking so that no
+    # worker runs this process's handlers before its own are set.
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    # What the workers inherit is kept out of their garbage collector's scans, which would otherwise
+    # touch every inherited object and so copy the parent's memory page by page.
+    gc.freeze()
+    try:
+        return multiprocessing.get_context("fork").Pool(count, initializer=_ignore_interrupts)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        gc.unfreeze()
 
 
 def _ignore_interrupts() -> None:

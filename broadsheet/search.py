@@ -12,6 +12,7 @@ import hashlib
 import itertools
 import json
 import os
+import queue
 import shutil
 import subprocess
 import tempfile
@@ -125,23 +126,28 @@ def keep(site: Path, shards: Sequence[Shard], todo: Collection[str], previous: P
 
 def index(site: Path, shards: Sequence[Shard]) -> None:
     """Run Pagefind for each shard, writing its index into `site`, and return when all are written."""
-    with Indexing() as indexing:
-        indexing.start(site, shards)
+    with Indexing(site) as indexing:
+        for shard in shards:
+            indexing.add(shard)
         indexing.wait()
 
 
 class Indexing:
-    """Pagefind runs on a thread of their own, so that a build renders its other pages meanwhile.
+    """Pagefind runs for the shards added, one after another, on a thread of their own, so that a
+    build renders its other pages meanwhile.
 
-    `start` returns at once; `wait` returns once every index is written, or raises the error of the
-    run that failed. Leaving the `with` block stops a run still going, so a build that fails
+    `add` returns at once; `wait` returns once every index added is written, or raises the error of
+    the run that failed. Leaving the `with` block stops a run still going, so a build that fails
     elsewhere leaves no Pagefind behind.
 
     The runs take turns: each one already uses most of two cores, and its memory grows with its
     pages, so several small runs in a row keep the peak low at little cost in time.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, site: Path) -> None:
+        self.site = site
+        self.added: set[str] = set()  # the folders of the shards added
+        self._queue: queue.SimpleQueue[Shard | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
         self._lock = threading.Lock()  # between starting a Pagefind process and stopping it
@@ -156,34 +162,38 @@ class Indexing:
             self._stopped = True
             if self._process is not None and self._process.poll() is None:
                 self._process.kill()
-        if self._thread is not None:
-            self._thread.join()
+        self._finish()
 
-    @property
-    def started(self) -> bool:
-        return self._thread is not None
-
-    def start(self, site: Path, shards: Sequence[Shard]) -> None:
-        """Index `shards` into `site`, whose pages for them must all be written already."""
-        assert self._thread is None, "one start per Indexing"
-        binary = pagefind_binary()
-        self._thread = threading.Thread(target=self._run, args=(binary, site.resolve(), shards), name="pagefind",
-                                        daemon=True)
-        self._thread.start()
+    def add(self, shard: Shard) -> None:
+        """Index `shard`, whose pages must all be in the site already."""
+        if self._thread is None:
+            binary = pagefind_binary()
+            self._thread = threading.Thread(target=self._run, args=(binary, self.site.resolve()), name="pagefind",
+                                            daemon=True)
+            self._thread.start()
+        self.added.add(shard.folder)
+        self._queue.put(shard)
 
     def wait(self) -> None:
-        if self._thread is not None:
-            self._thread.join()
+        self._finish()
         if self._error is not None:
             raise self._error
 
-    def _run(self, binary: Path, site: Path, shards: Sequence[Shard]) -> None:
-        try:
-            for shard in shards:
+    def _finish(self) -> None:
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
+
+    def _run(self, binary: Path, site: Path) -> None:
+        while (shard := self._queue.get()) is not None:
+            if self._error is not None:
+                continue  # a run failed: the build fails with it, so the rest are not worth running
+            try:
                 self._pagefind(binary, site, shard)
                 settle(site / shard.folder)
-        except BaseException as exc:  # raised again by `wait`, on the build's thread
-            self._error = exc
+            except BaseException as exc:  # raised again by `wait`, on the build's thread
+                self._error = exc
 
     def _pagefind(self, binary: Path, site: Path, shard: Shard) -> None:
         """One Pagefind run over `shard.pages` alone.

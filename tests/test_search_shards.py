@@ -7,13 +7,15 @@ import json
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 
 from broadsheet import search
-from broadsheet.build import PROJECT, Options, build
+from broadsheet.build import PROJECT, Options, PageResult, PageWriter, build
 from broadsheet.errors import BuildError
+from broadsheet.render import PageSpec
 from tests.conftest import entry, make_site
 
 
@@ -136,25 +138,65 @@ def test_fewer_entries_leave_no_stale_index_behind(tmp_path: Path) -> None:
     assert 'data-merge="part-1/"' in (out / "search/index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.usefixtures("two_per_index")
+def test_each_part_is_indexed_as_soon_as_its_pages_are_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    events: list[tuple[str, str]] = []
+    render, add = PageWriter.__call__, search.Indexing.add
+
+    def rendering(self: PageWriter, spec: PageSpec) -> PageResult:
+        events.append(("page", spec.path))
+        return render(self, spec)
+
+    def adding(self: search.Indexing, shard: search.Shard) -> None:
+        events.append(("index", shard.folder))
+        add(self, shard)
+
+    monkeypatch.setattr(PageWriter, "__call__", rendering)
+    monkeypatch.setattr(search.Indexing, "add", adding)
+    out = tmp_path / "site"
+
+    build(Options(content=five_entries(tmp_path), out=out))
+
+    shards = {shard.folder: shard.pages for shard in search.split([(f"entries/{s}/index.html", "") for s in SLUGS])}
+    assert [name for kind, name in events if kind == "index"] == list(shards)  # all three parts, in turn
+    order = list(shards)
+    for at, (kind, name) in enumerate(events):
+        if kind == "index":  # right after its pages: those rendered so far are of it and the parts before
+            rendered = {page for kind, page in events[:at] if kind == "page"}
+            assert rendered == {page for folder in order[: order.index(name) + 1] for page in shards[folder]}
+    first_list_page = next(at for at, (kind, name) in enumerate(events) if kind == "page" and "entries/" not in name)
+    assert events[first_list_page - 1] == ("index", "pagefind/part-2")
+
+
 def test_a_build_that_fails_while_pagefind_runs_stops_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Entry pages render first and Pagefind starts on them while the other pages render; a template
-    # error in one of those must stop Pagefind, not leave it running or wait for it.
+    # Pagefind starts on the entry pages while the other pages render; a template error in one of
+    # those must stop it, not leave it running or wait for it.
     started = tmp_path / "pagefind.pid"
     slow = tmp_path / "slow-pagefind"
-    slow.write_text(f"#!/bin/sh\necho $$ > {started}\nexec sleep 60\n")
+    slow.write_text(f"#!/bin/sh\necho $$ > {started}.tmp\nmv {started}.tmp {started}\nexec sleep 60\n")
     slow.chmod(0o755)
     monkeypatch.setenv("BROADSHEET_PAGEFIND", str(slow))
     templates = tmp_path / "templates"
     shutil.copytree(PROJECT / "templates", templates)
     (templates / "topic.html").write_text("{{ no_such_value }}")
     content, out = five_entries(tmp_path), tmp_path / "site"
+    # Give Pagefind time to start before the topic pages render (they come after the entry pages).
+    render = PageWriter.__call__
+
+    def slow_topics(self: PageWriter, spec: PageSpec) -> PageResult:
+        if spec.template == "topic.html":
+            deadline = time.monotonic() + 10
+            while not started.exists() and time.monotonic() < deadline:
+                time.sleep(0.01)
+        return render(self, spec)
+
+    monkeypatch.setattr(PageWriter, "__call__", slow_topics)
 
     with pytest.raises(BuildError, match=r"topic\.html"):
         build(Options(content=content, out=out, templates=templates))
 
     assert started.exists(), "Pagefind was not started before the other pages rendered"
-    pid = int(started.read_text())
     with pytest.raises(ProcessLookupError):
-        os.kill(pid, 0)
+        os.kill(int(started.read_text()), 0)
     left = sorted(p.name for p in tmp_path.iterdir())  # no staging folder, no Pagefind configuration
     assert left == [".site.lock", "content", "pagefind.pid", "slow-pagefind", "templates"]
