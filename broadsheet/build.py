@@ -1,4 +1,8 @@
-"""The build, top to bottom: read -> collect -> plan -> render what changed -> stage -> index -> swap."""
+"""The build, top to bottom: read -> collect -> plan -> render what changed -> stage -> swap.
+
+Pagefind indexes each part of the search index on a thread of its own, from the moment the part's
+pages are written to the moment before the swap.
+"""
 
 from __future__ import annotations
 
@@ -136,7 +140,8 @@ def render_site(options: Options, previous: Cache, env: jinja2.Environment | Non
     reindex = frozenset(shard.folder for shard in shards
                         if shard.fingerprint not in previous.searched
                         or not (options.out / shard.folder / "pagefind-entry.json").is_file())
-    parts = [shard for shard in shards if shard.folder in reindex] if indexing is not None and staged else []
+    early = indexing is not None and staged is not None  # a build, not serve: its pages are written as they render
+    parts = [shard for shard in shards if shard.folder in reindex] if early else []
     pages = render_pages(PageWriter(renderer, previous.outputs, staged), todo, parts, indexing)
     assets = read_assets(options.assets)
     hashes = {path: sha for path, sha, _ in pages} | {path: _sha(data) for path, data in assets.items()}
