@@ -200,7 +200,8 @@ class Indexing:
 
         Its glob lists them, in a configuration file: on the command line, 2,000 pages would pass the
         size Linux allows one argument. Pagefind reads that file from the folder it runs in, which is
-        made for the run, so no other configuration file is picked up either.
+        made for the run, so no other configuration file is picked up either. Entry paths are made of
+        slugs (a-z, 0-9, hyphens), so they hold no glob syntax.
         """
         bundle = site / shard.folder
         command = [str(binary), "--site", str(site), "--output-path", str(bundle), "--silent"]
@@ -216,7 +217,7 @@ class Indexing:
                 except OSError as exc:
                     raise BuildError(f"search indexing could not run {binary}: {exc}; "
                                      "build with --no-search to skip it") from None
-            stdout, stderr = _finish(process, binary)
+            stdout, stderr = _communicate(process, binary)
         finally:
             shutil.rmtree(config, ignore_errors=True)
         if process.returncode != 0 or not (bundle / "pagefind.js").exists():
@@ -225,7 +226,7 @@ class Indexing:
             raise BuildError(f"search indexing failed: {reason}")
 
 
-def _finish(process: subprocess.Popen[str], binary: Path) -> tuple[str, str]:
+def _communicate(process: subprocess.Popen[str], binary: Path) -> tuple[str, str]:
     """Wait for a Pagefind run; its output."""
     try:
         return process.communicate(timeout=1800)
