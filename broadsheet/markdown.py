@@ -178,12 +178,19 @@ def _closed(lines: list[str], blocks: list[tuple[int, int]], kinds: list[str], n
 
 def _plain_paragraph(text: str, n: int, dialogue: bool) -> str:
     """A plain paragraph as markdown-it renders it: soft line breaks kept, `"` escaped."""
+    opening, at = _opening(n, dialogue, text.partition("\n")[0])
+    return f"{opening}{_quotes(text[at:])}</p>\n"
+
+
+def _opening(n: int, dialogue: bool, lead: str) -> tuple[str, int]:
+    """Paragraph n's opening tag, naming the speaker when `lead` starts with one; and where the text
+    goes on after the name. `lead` is the text before the first line break or markup: markdown-it
+    looks for the speaker there."""
     attrs = f' id="p-{n}" data-n="{n}"'
-    speaker = _SPEAKER.match(text) if dialogue else None
-    if speaker and "\n" not in text[: speaker.end()]:  # markdown-it looks for the speaker in the first line
-        label = _quotes(speaker.group(1))
-        return f'<p{attrs} class="turn"><strong class="speaker">{label}</strong> {_quotes(text[speaker.end():])}</p>\n'
-    return f"<p{attrs}>{_quotes(text)}</p>\n"
+    speaker = _SPEAKER.match(lead) if dialogue else None
+    if speaker is None:
+        return f"<p{attrs}>", 0
+    return f'<p{attrs} class="turn"><strong class="speaker">{_quotes(speaker.group(1))}</strong> ', speaker.end()
 
 
 def _inline_paragraph(text: str, n: int, dialogue: bool, texts: list[str]) -> str:
@@ -191,16 +198,10 @@ def _inline_paragraph(text: str, n: int, dialogue: bool, texts: list[str]) -> st
     as markdown-it's tokens give it, goes to `texts`."""
     lines = [_inline_pieces(line) for line in text.split("\n")]
     texts.append(" ".join("".join(plain for _, plain in pieces) for pieces in lines))
-    attrs = f' id="p-{n}" data-n="{n}"'
-    # markdown-it looks for the speaker in the text before the first markup or line break.
-    speaker = _SPEAKER.match(lines[0][0][1]) if dialogue else None
-    if speaker:
-        rest = lines[0][0][1][speaker.end():]
-        lines[0][0] = (_quotes(rest), rest)
-        attrs += f' class="turn"><strong class="speaker">{_quotes(speaker.group(1))}</strong> '
-    else:
-        attrs += ">"
-    return f"<p{attrs}" + "\n".join("".join(markup for markup, _ in pieces) for pieces in lines) + "</p>\n"
+    lead = lines[0][0][1]
+    opening, at = _opening(n, dialogue, lead)
+    lines[0][0] = (_quotes(lead[at:]), lead[at:])
+    return opening + "\n".join("".join(markup for markup, _ in pieces) for pieces in lines) + "</p>\n"
 
 
 def _inline_pieces(line: str) -> list[tuple[str, str]]:
