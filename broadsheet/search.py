@@ -19,7 +19,7 @@ import tempfile
 import threading
 import zlib
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import cbor
@@ -133,15 +133,17 @@ def index(site: Path, shards: Sequence[Shard]) -> None:
 
 
 class Indexing:
-    """Pagefind runs for the shards added, one after another, on a thread of their own, so that a
-    build renders its other pages meanwhile.
+    """Pagefind runs for the shards added, on a thread of their own, so that a build renders its
+    other pages meanwhile.
 
     `add` returns at once; `wait` returns once every index added is written, or raises the error of
-    the run that failed. Leaving the `with` block stops a run still going, so a build that fails
+    the run that failed. Leaving the `with` block stops the runs still going, so a build that fails
     elsewhere leaves no Pagefind behind.
 
-    The runs take turns: each one already uses most of two cores, and its memory grows with its
-    pages, so several small runs in a row keep the peak low at little cost in time.
+    A run parses its pages on every core, then builds and writes its index on one. The next run
+    starts as soon as the one before has parsed its pages, and no sooner, so two runs at most
+    overlap: one writing, one parsing. That keeps both cores busy while bounding the memory, which
+    grows with a run's pages.
     """
 
     def __init__(self, site: Path) -> None:
@@ -150,9 +152,9 @@ class Indexing:
         self._queue: queue.SimpleQueue[Shard | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
-        self._lock = threading.Lock()  # between starting a Pagefind process and stopping it
+        self._lock = threading.Lock()  # between starting a Pagefind process and stopping them all
         self._stopped = False
-        self._process: subprocess.Popen[str] | None = None
+        self._processes: list[subprocess.Popen[str]] = []
 
     def __enter__(self) -> Indexing:
         return self
@@ -160,8 +162,9 @@ class Indexing:
     def __exit__(self, *_: object) -> None:
         with self._lock:
             self._stopped = True
-            if self._process is not None and self._process.poll() is None:
-                self._process.kill()
+            for process in self._processes:
+                if process.poll() is None:
+                    process.kill()
         self._finish()
 
     def add(self, shard: Shard) -> None:
@@ -186,55 +189,109 @@ class Indexing:
             self._thread = None
 
     def _run(self, binary: Path, site: Path) -> None:
+        running: list[_Run] = []  # the runs started and not yet ended: two at most
         while (shard := self._queue.get()) is not None:
             if self._error is not None:
                 continue  # a run failed: the build fails with it, so the rest are not worth running
             try:
-                self._pagefind(binary, site, shard)
-                settle(site / shard.folder)
+                if len(running) == 2:
+                    self._end(running.pop(0))
+                if running:
+                    running[0].wait_parsed()
+                running.append(self._start(binary, site, shard))
             except BaseException as exc:  # raised again by `wait`, on the build's thread
                 self._error = exc
+        for run in running:
+            if self._error is not None:
+                run.process.kill()
+            try:
+                self._end(run)
+            except BaseException as exc:
+                self._error = self._error or exc
 
-    def _pagefind(self, binary: Path, site: Path, shard: Shard) -> None:
-        """One Pagefind run over `shard.pages` alone.
+    def _start(self, binary: Path, site: Path, shard: Shard) -> _Run:
+        """Start one Pagefind run over `shard.pages` alone.
 
         Its glob lists them, in a configuration file: on the command line, 2,000 pages would pass the
         size Linux allows one argument. Pagefind reads that file from the folder it runs in, which is
         made for the run, so no other configuration file is picked up either. Entry paths are made of
         slugs (a-z, 0-9, hyphens), so they hold no glob syntax.
         """
-        bundle = site / shard.folder
-        command = [str(binary), "--site", str(site), "--output-path", str(bundle), "--silent"]
+        command = [str(binary), "--site", str(site), "--output-path", str(site / shard.folder)]
         config = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=site.parent))
         try:
             (config / "pagefind.json").write_text(json.dumps({"glob": "{" + ",".join(shard.pages) + "}"}))
-            with self._lock:
+            with self._lock, open(config / "stderr", "w") as stderr:
                 if self._stopped:
                     raise BuildError("search indexing was stopped")
                 try:
-                    process = self._process = subprocess.Popen(command, cwd=config, stdout=subprocess.PIPE,
-                                                               stderr=subprocess.PIPE, text=True)
+                    process = subprocess.Popen(command, cwd=config, stdout=subprocess.PIPE, stderr=stderr, text=True)
                 except OSError as exc:
                     raise BuildError(f"search indexing could not run {binary}: {exc}; "
                                      "build with --no-search to skip it") from None
-            stdout, stderr = _communicate(process, binary)
-        finally:
+                self._processes.append(process)
+        except BaseException:
             shutil.rmtree(config, ignore_errors=True)
-        if process.returncode != 0 or not (bundle / "pagefind.js").exists():
+            raise
+        expired = threading.Event()
+        timer = threading.Timer(TIMEOUT, _expire, (process, expired))
+        timer.daemon = True
+        timer.start()
+        return _Run(shard, process, config, binary, timer, expired)
+
+    def _end(self, run: _Run) -> None:
+        """Wait for a run, check that it wrote its index, and put that index in order."""
+        try:
+            stdout, stderr = run.finish()
+        finally:
+            shutil.rmtree(run.config, ignore_errors=True)
+        bundle = self.site.resolve() / run.shard.folder
+        if run.process.returncode != 0 or not (bundle / "pagefind.js").exists():
             detail = (stderr or stdout).strip().splitlines()
-            reason = detail[-1] if detail else f"exit status {process.returncode}"
+            reason = detail[-1] if detail else f"exit status {run.process.returncode}"
             raise BuildError(f"search indexing failed: {reason}")
+        settle(bundle)
 
 
-def _communicate(process: subprocess.Popen[str], binary: Path) -> tuple[str, str]:
-    """Wait for a Pagefind run; its output."""
-    try:
-        return process.communicate(timeout=1800)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.communicate()
-        raise BuildError(f"search indexing took over 30 minutes and was stopped ({binary}); "
-                         "build with --no-search to skip it") from None
+PARSED = "[Reading languages]"  # the first line Pagefind prints once it has parsed every page
+TIMEOUT = 1800  # seconds a Pagefind run may take before it counts as hung and is stopped
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """One Pagefind process, its configuration folder (where its stderr goes too), its binary, and
+    the timer that stops it once it has run for TIMEOUT seconds."""
+
+    shard: Shard
+    process: subprocess.Popen[str]
+    config: Path
+    binary: Path
+    timer: threading.Timer
+    expired: threading.Event  # set when the timer stopped it
+    stdout: list[str] = field(default_factory=list)  # what it printed so far
+
+    def wait_parsed(self) -> None:
+        """Return once the run has parsed its pages, or ended. A Pagefind that does not print PARSED
+        (another version) is thereby waited for to the end: the runs take turns."""
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.stdout.append(line)
+            if line.startswith(PARSED):
+                return
+
+    def finish(self) -> tuple[str, str]:
+        """Wait for the run to end: what it printed on stdout and stderr."""
+        rest, _ = self.process.communicate()
+        self.timer.cancel()
+        if self.expired.is_set():
+            raise BuildError(f"search indexing took over {TIMEOUT // 60} minutes and was stopped ({self.binary}); "
+                             "build with --no-search to skip it")
+        return "".join(self.stdout) + rest, (self.config / "stderr").read_text(errors="replace")
+
+
+def _expire(process: subprocess.Popen[str], expired: threading.Event) -> None:
+    expired.set()
+    process.kill()
 
 
 def settle(bundle: Path) -> None:

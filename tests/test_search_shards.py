@@ -200,3 +200,51 @@ def test_a_build_that_fails_while_pagefind_runs_stops_it(tmp_path: Path, monkeyp
         os.kill(int(started.read_text()), 0)
     left = sorted(p.name for p in tmp_path.iterdir())  # no staging folder, no Pagefind configuration
     assert left == [".site.lock", "content", "pagefind.pid", "slow-pagefind", "templates"]
+
+
+def fake_pagefind(tmp_path: Path, parsed_line: str) -> Path:
+    """A stand-in for Pagefind that logs when it starts and ends, prints `parsed_line` once it has
+    "parsed", takes its time over the rest (2 s for part 1, 0.2 s for part 2, 1 s for the others),
+    and writes an index of one file."""
+    script = tmp_path / "fake-pagefind"
+    script.write_text(f"""#!/bin/sh
+while [ "$1" != --output-path ]; do shift; done
+out=$2
+echo "start $out" >> {tmp_path}/log
+echo "{parsed_line}"
+case $out in */part-1) sleep 2;; */part-2) sleep 0.2;; *) sleep 1;; esac
+mkdir -p "$out" && echo > "$out/pagefind.js"
+echo "end $out" >> {tmp_path}/log
+""")
+    script.chmod(0o755)
+    return script
+
+
+def runs(tmp_path: Path) -> list[str]:
+    site = str((tmp_path / "site").resolve())
+    return [line.replace(site + "/", "") for line in (tmp_path / "log").read_text().splitlines()]
+
+
+def test_the_next_part_is_indexed_while_the_last_one_writes_two_runs_at_most(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BROADSHEET_PAGEFIND", str(fake_pagefind(tmp_path, search.PARSED)))
+    (tmp_path / "site").mkdir()
+    shards = [search.Shard(search.folder(n), ("index.html",), "") for n in range(3)]
+
+    search.index(tmp_path / "site", shards)
+
+    # Part 1 starts as soon as the first run has parsed; part 2 waits for the first run to end.
+    assert runs(tmp_path) == ["start pagefind", "start pagefind/part-1", "end pagefind",
+                              "start pagefind/part-2", "end pagefind/part-2", "end pagefind/part-1"]
+    assert all((tmp_path / "site" / shard.folder / "pagefind.js").is_file() for shard in shards)
+    assert not list(tmp_path.glob(".pagefind-*"))
+
+
+def test_a_pagefind_that_does_not_say_when_it_has_parsed_runs_alone(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BROADSHEET_PAGEFIND", str(fake_pagefind(tmp_path, "[Something else]")))
+    (tmp_path / "site").mkdir()
+
+    search.index(tmp_path / "site", [search.Shard(search.folder(n), ("index.html",), "") for n in range(2)])
+
+    assert runs(tmp_path) == ["start pagefind", "end pagefind", "start pagefind/part-1", "end pagefind/part-1"]
