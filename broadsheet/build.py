@@ -25,7 +25,7 @@ from .errors import BuildError
 from .model import Digest
 from .parallel import MIN_ITEMS, pbatches, pmap
 from .read import LITTER, read_content
-from .render import PageSpec, Renderer, fingerprint, plan, template_digests
+from .render import PageSpec, Renderer, plan, template_digests
 from .write import build_lock, stage, staging_dir, swap, write_file
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -132,9 +132,9 @@ def render_site(options: Options, previous: Cache, env: jinja2.Environment | Non
         content = replace(content, site=replace(content.site, base_url=options.base_url.rstrip("/") + "/"))
     digest = collect(content, previous.related)
     renderer = Renderer(options.templates, digest, env)
-    specs = plan(digest)
     templates, references = template_digests(renderer.env, previous.templates)
-    fingerprints = page_fingerprints(specs, templates)
+    specs = plan(digest, templates)
+    fingerprints = {spec.path: spec.fingerprint for spec in specs}
     todo = [s for s in specs if previous.outputs.get(s.path, ("",))[0] != fingerprints[s.path]]
     shards = search_shards(specs, templates) if options.search else ()
     reindex = frozenset(shard.folder for shard in shards
@@ -151,7 +151,9 @@ def render_site(options: Options, previous: Cache, env: jinja2.Environment | Non
     changed.update({p: d for p, d in assets.items() if hashes[p] != _old_sha(previous.outputs, p)})
     written = frozenset(path for path, _, data in pages if data is None)
     searched = tuple(shard.fingerprint for shard in shards)
-    related = (digest.shape, {slug: tuple(e.slug for e in rel) for slug, rel in digest.related.items()})
+    # Of the same shape, collect took the related entries from the previous build: so are their slugs.
+    related = previous.related if previous.related[0] == digest.shape else (
+        digest.shape, {slug: tuple(e.slug for e in rel) for slug, rel in digest.related.items()})
     cache = Cache(entries={e.digest: e for e in content.entries}, outputs=outputs, searched=searched,
                   related=related, stamps=content.stamps, templates=references)
     return Rendered(cache=cache, changed=changed, written=written,
@@ -221,10 +223,6 @@ def search_shards(specs: list[PageSpec], templates: Mapping[str, str]) -> tuple[
     indexed = [s for s in specs if s.indexed]
     salt = "".join(sorted({templates.get(s.template, "") for s in indexed}))
     return search.split([(s.path, s.indexed) for s in indexed], salt)
-
-
-def page_fingerprints(specs: list[PageSpec], templates: Mapping[str, str]) -> dict[str, str]:
-    return {s.path: fingerprint(s.fingerprint, templates.get(s.template, "")) for s in specs}
 
 
 def read_assets(folder: Path) -> dict[str, bytes]:

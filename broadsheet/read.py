@@ -104,9 +104,8 @@ def read_content(content: Path, drafts: bool = False, mapper: Mapper | None = No
     reused, todo, stamps = _sort_out(files, seen, digests, known, registry.digest)
     if todo:
         prepare_markdown()
-    results = [*((entry, []) for entry in reused), *(mapper or _serial_map)(EntryReader(registry, unread), todo)]
-    entries = []
-    for entry, problems in results:
+    entries = [entry for entry in reused if drafts or not entry.draft]
+    for entry, problems in (mapper or _serial_map)(EntryReader(registry, unread), todo):
         errors.extend(problems)
         if entry is not None and (drafts or not entry.draft):
             entries.append(entry)
@@ -210,8 +209,9 @@ def list_markdown(content: Path, folder_name: str, root: Path, errors: list[Cont
         return []
     taken: set[str] | None = None  # the valid slugs in the folder, worked out once a name needs checking
     files: list[tuple[str, bytes | None, Stamp]] = []
+    prefix = f"{folder}/"
     for item in items:
-        rel = f"{folder}/{item.name}"
+        rel = prefix + item.name
         if rel not in trusted or item.is_symlink():
             if taken is None:
                 taken = {d.name[:-3] for d in items if d.name.endswith(".md") and SLUG.match(d.name[:-3])}

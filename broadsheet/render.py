@@ -123,14 +123,17 @@ def root_of(path: str) -> str:
     return "../" * path.count("/")
 
 
-def plan(digest: Digest) -> list[PageSpec]:
-    """Every page of the page map, in a stable order."""
+def plan(digest: Digest, templates: Mapping[str, str] | None = None) -> list[PageSpec]:
+    """Every page of the page map, in a stable order; `templates` are template_digests', which each
+    page's fingerprint covers."""
     site_fp = fingerprint(repr(digest.site), digest.registry.digest,
                     repr([(p.slug, p.title) for p in digest.pages]))
     specs: list[PageSpec] = []
+    template_fp = templates or {}
 
     def add(path: str, template: str, inputs: Iterable[str], indexed: str = "", **context: object) -> None:
-        specs.append(PageSpec(path, template, context, fingerprint(site_fp, template, path, *inputs), indexed))
+        print_ = fingerprint(site_fp, template_fp.get(template, ""), path, *inputs)
+        specs.append(PageSpec(path, template, context, print_, indexed))
 
     cards = _cards
     for n, chunk, pages in _paginate(digest.entries):

@@ -7,6 +7,7 @@ segments Chinese and Japanese text into words.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import itertools
@@ -67,17 +68,22 @@ def shard_size() -> int:
         return SHARD_ENTRIES
 
 
-def groups(pages: Sequence[str]) -> list[list[int]]:
+def groups(pages: Sequence[str]) -> tuple[tuple[int, ...], ...]:
     """Share pages out among indexes of about shard_size() each: the positions of each index's pages.
 
     A page's index comes from a hash of its path, so editing or adding an entry changes one index
     only, and the others are kept as they are. An index that would be empty is left out.
     """
-    count = max(1, -(-len(pages) // shard_size()))
+    return _groups(tuple(pages), shard_size())
+
+
+@functools.lru_cache(maxsize=2)  # a rebuild asks twice: for the search page's list of parts, then for the parts
+def _groups(pages: tuple[str, ...], size: int) -> tuple[tuple[int, ...], ...]:
+    count = max(1, -(-len(pages) // size))
     shared: list[list[int]] = [[] for _ in range(count)]
     for position, page in enumerate(pages):
         shared[zlib.crc32(page.encode()) % count].append(position)
-    return [group for group in shared if group]
+    return tuple(tuple(group) for group in shared if group)
 
 
 def folder(n: int) -> str:
