@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import hashlib
 import operator
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -139,14 +139,7 @@ def plan(digest: Digest, templates: Mapping[str, str] | None = None) -> list[Pag
     for n, chunk, pages in _paginate(digest.entries):
         add(_page_path("", n), "home.html", [cards(chunk), f"{n}/{pages}"], entries=chunk,
             pagination=_pagination(n, pages))
-    for entry in digest.entries:
-        neighbours = [digest.newer.get(entry.slug), digest.older.get(entry.slug)]
-        related = digest.related[entry.slug]
-        add(f"entries/{entry.slug}/index.html", "entry.html",
-            # Related entries and neighbours lie outside the indexed article: their edits leave the index be.
-            [entry.digest, cards(related), cards(e for e in neighbours if e)],
-            indexed=site_fp + entry.digest,  # hashed with the others of its index: see search.split
-            entry=entry, related=related, newer=neighbours[0], older=neighbours[1])
+    specs += _entry_pages(digest, site_fp, fingerprint(site_fp, template_fp.get("entry.html", "")))
     add("topics/index.html", "topics.html",
         [repr(sorted((t, len(es)) for t, es in digest.by_topic.items()))], counts=_counts(digest.by_topic))
     for slug in digest.registry.topics:
@@ -182,6 +175,20 @@ def plan(digest: Digest, templates: Mapping[str, str] | None = None) -> list[Pag
             entries=digest.entries)
     add("robots.txt", "robots.txt", [])
     return specs
+
+
+def _entry_pages(digest: Digest, site_fp: str, page_fp: str) -> Iterator[PageSpec]:
+    """The entry pages; `page_fp` covers what they all show. The loop of plan that runs most, so
+    it builds its PageSpecs directly."""
+    newer, older = digest.newer.get, digest.older.get
+    for entry in digest.entries:
+        path = f"entries/{entry.slug}/index.html"
+        related, before, after = digest.related[entry.slug], newer(entry.slug), older(entry.slug)
+        # Related entries and neighbours lie outside the indexed article: their edits leave the index be.
+        inputs = (entry.digest, _cards(related), before.card if before else "", after.card if after else "")
+        context = {"entry": entry, "related": related, "newer": before, "older": after}
+        yield PageSpec(path, "entry.html", context, fingerprint(page_fp, path, *inputs),
+                       site_fp + entry.digest)  # hashed with the others of its index: see search.split
 
 
 def _plan_timeline(digest: Digest, add: _Adder) -> None:
