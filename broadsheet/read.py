@@ -207,15 +207,15 @@ def list_markdown(content: Path, folder_name: str, root: Path, errors: list[Cont
     except OSError as exc:
         errors.append(ContentError(str(folder), 0, "", f"cannot list the folder: {exc.strerror}"))
         return []
-    taken: set[str] | None = None  # the valid slugs in the folder, worked out once a name needs checking
+    taken: set[str] | None = None  # the valid slugs in the folder, worked out once a bad name needs a hint
     files: list[tuple[str, bytes | None, Stamp]] = []
     prefix = f"{folder}/"
     for item in items:
         rel = prefix + item.name
         if rel not in trusted or item.is_symlink():
-            if taken is None:
+            if taken is None and not SLUG.match(item.name.removesuffix(".md")):  # a hint for a bad name needs them
                 taken = {d.name[:-3] for d in items if d.name.endswith(".md") and SLUG.match(d.name[:-3])}
-            if not _acceptable(item, rel, folder_name, root, errors, notes, taken):
+            if not _acceptable(item, rel, folder_name, root, errors, notes, taken or set()):
                 continue
         try:
             stat = item.stat()  # before reading: a write meanwhile leaves a stamp that differs next time
