@@ -201,7 +201,7 @@ class Indexing:
                 continue  # a run failed: the build fails with it, so the rest are not worth running
             try:
                 if len(running) == 2:
-                    self._end(running.pop(0))
+                    running.pop(0).end()
                 if running:
                     running[0].wait_parsed()
                 running.append(self._start(binary, site, shard))
@@ -211,7 +211,7 @@ class Indexing:
             if self._error is not None:
                 run.process.kill()
             try:
-                self._end(run)
+                run.end()
             except BaseException as exc:
                 self._error = self._error or exc
 
@@ -243,20 +243,7 @@ class Indexing:
         timer = threading.Timer(TIMEOUT, _expire, (process, expired))
         timer.daemon = True
         timer.start()
-        return _Run(shard, process, config, binary, timer, expired)
-
-    def _end(self, run: _Run) -> None:
-        """Wait for a run, check that it wrote its index, and put that index in order."""
-        try:
-            stdout, stderr = run.finish()
-        finally:
-            shutil.rmtree(run.config, ignore_errors=True)
-        bundle = self.site.resolve() / run.shard.folder
-        if run.process.returncode != 0 or not (bundle / "pagefind.js").exists():
-            detail = (stderr or stdout).strip().splitlines()
-            reason = detail[-1] if detail else f"exit status {run.process.returncode}"
-            raise BuildError(f"search indexing failed: {reason}")
-        settle(bundle)
+        return _Run(site / shard.folder, process, config, binary, timer, expired)
 
 
 PARSED = "[Reading languages]"  # the first line Pagefind prints once it has parsed every page
@@ -265,10 +252,10 @@ TIMEOUT = 1800  # seconds a Pagefind run may take before it counts as hung and i
 
 @dataclass(frozen=True, slots=True)
 class _Run:
-    """One Pagefind process, its configuration folder (where its stderr goes too), its binary, and
-    the timer that stops it once it has run for TIMEOUT seconds."""
+    """One Pagefind process, the index folder it writes, its configuration folder (where its stderr
+    goes too), its binary, and the timer that stops it once it has run for TIMEOUT seconds."""
 
-    shard: Shard
+    bundle: Path
     process: subprocess.Popen[str]
     config: Path
     binary: Path
@@ -285,14 +272,22 @@ class _Run:
             if line.startswith(PARSED):
                 return
 
-    def finish(self) -> tuple[str, str]:
-        """Wait for the run to end: what it printed on stdout and stderr."""
-        rest, _ = self.process.communicate()
-        self.timer.cancel()
+    def end(self) -> None:
+        """Wait for the run to end, check that it wrote its index, and put that index in order."""
+        try:
+            rest, _ = self.process.communicate()
+            self.timer.cancel()
+            stderr = (self.config / "stderr").read_text(errors="replace")
+        finally:
+            shutil.rmtree(self.config, ignore_errors=True)
         if self.expired.is_set():
             raise BuildError(f"search indexing took over {TIMEOUT // 60} minutes and was stopped ({self.binary}); "
                              "build with --no-search to skip it")
-        return "".join(self.stdout) + rest, (self.config / "stderr").read_text(errors="replace")
+        if self.process.returncode != 0 or not (self.bundle / "pagefind.js").exists():
+            detail = (stderr or "".join(self.stdout) + rest).strip().splitlines()
+            reason = detail[-1] if detail else f"exit status {self.process.returncode}"
+            raise BuildError(f"search indexing failed: {reason}")
+        settle(self.bundle)
 
 
 def _expire(process: subprocess.Popen[str], expired: threading.Event) -> None:
