@@ -133,6 +133,7 @@ def render_site(options: Options, previous: Cache, env: jinja2.Environment | Non
     digest = collect(content, previous.related)
     renderer = Renderer(options.templates, digest, env)
     templates, references = template_digests(renderer.env, previous.templates)
+    renderer.preload(templates)
     specs = plan(digest, templates)
     fingerprints = {spec.path: spec.fingerprint for spec in specs}
     todo = [s for s in specs if previous.outputs.get(s.path, ("",))[0] != fingerprints[s.path]]

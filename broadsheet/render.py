@@ -7,6 +7,7 @@ rebuilds stay fast without tracking dependencies by hand.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -259,6 +260,13 @@ class Renderer:
         self.shared = {"site": digest.site, "topics": digest.registry.topics, "people": digest.registry.people,
                        "organizations": digest.registry.organizations, "pages": digest.pages,
                        "entry_count": len(digest.entries)}
+
+    def preload(self, names: Iterable[str]) -> None:
+        """Compile the templates `names` now, in this process: workers forked afterwards inherit them
+        instead of each compiling its own, and `serve`'s first rebuild finds them compiled."""
+        for name in names:
+            with contextlib.suppress(Exception):  # a broken template is reported by the first page using it
+                self.env.get_template(name)
 
     def render(self, spec: PageSpec) -> OutputFile:
         root = root_of(spec.path)
