@@ -78,8 +78,11 @@ class Rendered:
     digest: Digest
 
 
-def build(options: Options) -> Result:
-    """Build the site into options.out; on any error raise BuildError and leave options.out as it was."""
+def build(options: Options, env: jinja2.Environment | None = None) -> Result:
+    """Build the site into options.out; on any error raise BuildError and leave options.out as it was.
+
+    `env` is a Jinja environment to compile the templates into and keep (serve's), as in render_site.
+    """
     started = time.perf_counter()
     check_folders(options)
     with build_lock(options.out):
@@ -88,7 +91,7 @@ def build(options: Options) -> Result:
         staged = staging_dir(options.out)
         try:
             with search.Indexing(staged) as indexing:
-                new = render_site(options, previous, staged=staged, indexing=indexing)
+                new = render_site(options, previous, env, staged=staged, indexing=indexing)
                 if new.changed or new.written or new.removed or new.reindex or not exists:
                     publish(options, new, staged, indexing)
         finally:  # Ctrl-C and SIGTERM included: a half-built staging folder is never left behind

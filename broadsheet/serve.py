@@ -190,7 +190,7 @@ class Session:
         return Change(paths, False, bool(new.reindex), summary)
 
     def _full(self) -> Change:
-        result = build(self.options)
+        result = build(self.options, self._env)  # which then holds the compiled templates
         self._previous = cache_store.load(self.options.out)
         self._site = site_id(self.options.out)
         self._indexed = self._previous.searched
