@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from .markdown import SPEAKER as SPEAKER  # the one speaker rule: entry pages show turns with it too
 from .model import MONTHS
 
 
@@ -33,11 +34,6 @@ class Doc:
     headline: str = ""
     scraped_headline: str = ""  # the " - Headline" tail of a scraper line, used when no headline line exists
     headings: tuple[str, ...] = ()  # paragraphs that are section headings, written as Markdown headings
-
-
-# A name opening a paragraph ("He Gang: "): up to four capitalised words or 2-4 hanzi, then a colon.
-SPEAKER = re.compile(r"^(?P<name>[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}|[\u4e00-\u9fff]{2,4})"
-                      r" ?[:\uff1a] ?(?=\S)")
 
 
 def speakers(paragraphs: Iterable[str]) -> tuple[str, ...]:

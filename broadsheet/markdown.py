@@ -1,7 +1,10 @@
-"""Markdown text -> HTML with numbered top-level paragraphs, and the plain text the checks read.
+"""Markdown text -> HTML with numbered top-level paragraphs, the plain text the checks read, and what
+raw HTML the page leaves out.
 
-One configured MarkdownIt: raw HTML off (it is shown as text), markdown-it's link validation on (no
-`javascript:`, `vbscript:`, `file:` or `data:` links), nesting capped so hostile input stays fast.
+One configured MarkdownIt: CommonMark with GitHub's tables, strikethrough and bare-address links, and
+footnotes; raw HTML is parsed and then sanitised (`broadsheet.sanitise`), links pass `safe_url` (no
+`javascript:`, `vbscript:`, `file:` or non-image `data:` links), nesting is capped so hostile input
+stays fast.
 """
 
 from __future__ import annotations
@@ -9,7 +12,10 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import TYPE_CHECKING
+
+from .sanitise import removed, safe_url, sanitise
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -25,9 +31,15 @@ MAX_NESTING = 20
 def _md() -> MarkdownIt:
     """The one configured MarkdownIt, made on first use: a rebuild that parses nothing never imports it."""
     from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
 
-    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False,
-                                     "maxNesting": MAX_NESTING})
+    md = MarkdownIt("commonmark", {"html": True, "linkify": True, "typographer": False, "maxNesting": MAX_NESTING})
+    md.enable(["table", "strikethrough", "linkify"]).use(footnote_plugin)
+    # Addresses written out with their scheme (and e-mail addresses) become links, as on GitHub; a bare
+    # `example.com` stays text, so prose mentioning a file name or a domain is left alone.
+    md.linkify.set({"fuzzy_link": False})
+    md.validateLink = safe_url
+    return md
 
 
 def prepare() -> None:
@@ -41,7 +53,9 @@ _LEAVES = ("paragraph_open", "heading_open")  # their text is parsed inline, so 
 # trailing or leading white space (hard breaks, indentation) and no tab.
 _OPENS_PARAGRAPH = r"""^(?!\d{1,9}[.)])(?:[^\W_]|["'(\u201c\u2018\u00ab])"""
 _PLAIN_LINE = re.compile(_OPENS_PARAGRAPH + r"""[^`*_\[\]<>&\\~\t]*(?<!\s)$""")
-_FAR_REACHING = re.compile(r"^ {0,3}(?:```|~~~|\[)")  # fenced code, link reference definitions
+# Fenced code, link reference definitions and footnotes, and the raw HTML blocks that run on past a blank
+# line: comments, declarations, and <script>, <pre>, <style> and <textarea>.
+_FAR_REACHING = re.compile(r"^ {0,3}(?:```|~~~|\[|<[!?]|<(?i:script|pre|style|textarea)(?:[\s>]|$))")
 # A one-line heading and a bullet list item whose text is as plain as a plain line.
 _HEADING = re.compile(r"^(#{1,6}) (?!#)([^#]*)$")
 _ITEM = re.compile(r"^([-*+]) (.*)$")
@@ -53,17 +67,23 @@ _INLINE = re.compile(
     r"(?<!!)\[(?P<text>[^\W_][^`*_\[\]<>&\\~\t]*)\]\((?P<url>https?://[a-z0-9/:._~?=#+-]+)\)"
     r"|(?<= )(?P<stars>\*\*?)(?P<em>[^\W_](?:[^`*_\[\]<>&\\~\t]*[^\W_])?)(?P=stars)(?=[ .,;:!?]|$)"
     r"|`(?P<code>[^`\s](?:[^`]*[^`\s])?)`")
+# An opening <p> tag as markdown-it reads one (its attributes may hold `>` in quotes).
+_P_OPEN = re.compile(r"""^ {0,3}<[pP](?:\s+[a-zA-Z_:][a-zA-Z0-9:._-]*(?:\s*=\s*(?:[^"'=<>`\x00-\x20]+|'[^']*'|"[^"]*"))?)*\s*>""")
 # A line that can only begin or continue a paragraph: after it, a blank line closes every block.
 _PARAGRAPH_START = re.compile(_OPENS_PARAGRAPH)
-_SPEAKER = re.compile(r"^([A-Z\u4e00-\u9fff][^:\uff1a.!?]{0,38}?)\s*[:\uff1a]\s+")
+# A name opening a paragraph ("He Gang: ", "张建锋："): up to four capitalised words or 2-4 hanzi, then a
+# colon, then the words spoken. `add` reads interviews with it and entry pages show the turns with it.
+SPEAKER = re.compile(r"^(?P<name>[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}|[\u4e00-\u9fff]{2,4})"
+                     r" ?[:\uff1a] ?(?=\S)")
 
 
 @dataclass(frozen=True, slots=True)
 class Body:
     html: str
     paragraphs: int  # top-level paragraphs, numbered from 1
-    text: str  # plain text of the whole body, for quote and originality checks
+    text: str  # plain text of the whole body, as readers see it, for quote and originality checks
     too_deep: int = -1  # 0-based source line where nesting reaches the cap and text would be lost, or -1
+    removed: tuple[tuple[int, str], ...] = ()  # (0-based source line, what) of raw HTML the page leaves out
 
 
 def render_body(source: str, dialogue: bool = False) -> Body:
@@ -71,17 +91,21 @@ def render_body(source: str, dialogue: bool = False) -> Body:
 
     Most of a source document is plain paragraphs, with a heading or a short list here and there.
     Those are rendered directly, exactly as markdown-it would render them; everything else goes
-    through markdown-it, a run of such blocks at a time.
+    through markdown-it, a run of such blocks at a time, and a run with raw HTML in it through the
+    sanitiser too.
     """
     html: list[str] = []
     texts: list[str] = []
+    gone: list[tuple[int, str]] = []
     count = 0
     too_deep = -1
+    raw_html = False
     for first_line, chunk, kind in segments(source):
         if kind == PLAIN:
             count += 1
-            texts.append(chunk.replace("\n", " "))
-            html.append(_plain_paragraph(chunk, count, dialogue))
+            text = chunk.replace("\n", " ")
+            texts.append(text)
+            html.append(_plain_paragraph(chunk, text, count, dialogue))
         elif kind == INLINE:
             count += 1
             html.append(_inline_paragraph(chunk, count, dialogue, texts))
@@ -90,15 +114,90 @@ def render_body(source: str, dialogue: bool = False) -> Body:
         elif kind == LIST:
             html.append(_list(chunk, texts))
         else:
-            md = _md()
-            tokens = md.parse(chunk)
-            texts.extend(_plain(t) for t in tokens if t.type == "inline")
+            tokens = _md().parse(chunk)
+            gone.extend((first_line + line, what) for line, what in _removals(tokens))
+            texts.extend(_texts(tokens))
             count = _number(tokens, count, dialogue)
+            md = _md()
             html.append(md.renderer.render(tokens, md.options, {}))
+            raw_html = raw_html or _needs_sanitising(tokens)
             deepest = deepest_line(tokens)
             if deepest >= 0 and too_deep < 0:
                 too_deep = deepest + first_line
-    return Body("".join(html), count, " ".join(texts), too_deep)
+    # The whole body at once: a tag opened in one block of raw HTML and closed in a later one
+    # (<details> around Markdown) wraps what is between, as it does where the author previewed it.
+    return Body(sanitise("".join(html)) if raw_html else "".join(html), count, " ".join(texts), too_deep,
+                tuple(gone))
+
+
+def _needs_sanitising(tokens: list[Token]) -> bool:
+    """Only raw HTML can bring what the sanitiser removes: markdown-it's own output is on its allow-list
+    (tests check that sanitising it changes nothing a browser sees), and skipping it keeps builds fast."""
+    return any(map(_has_html, tokens))
+
+
+def _texts(tokens: list[Token]) -> list[str]:
+    """The plain text of each block of text, as the reader sees it once raw HTML is sanitised."""
+    md = _md()
+    texts = []
+    for token in tokens:
+        if token.type == "inline":
+            texts.append(_html_text(md.renderer.renderInline(token.children or [], md.options, {}))
+                         if _has_html(token) else _plain(token))
+        elif token.type == "html_block":
+            texts.append(_html_text(token.content))
+    return texts
+
+
+def _has_html(token: Token) -> bool:
+    """Whether a block token is raw HTML or has raw HTML inline."""
+    return token.type == "html_block" or any(child.type == "html_inline" for child in token.children or ())
+
+
+def _removals(tokens: list[Token]) -> list[tuple[int, str]]:
+    """(0-based line, what) for each piece of raw HTML the sanitiser takes something out of."""
+    found = []
+    for token in tokens:
+        if token.type == "html_block" and (what := removed(token.content)):
+            found.append((token.map[0] if token.map else 0, ", ".join(what)))
+        elif token.type == "inline" and _has_html(token):
+            line = token.map[0] if token.map else 0
+            for child in token.children or ():
+                if child.type in ("softbreak", "hardbreak"):
+                    line += 1
+                elif child.type == "html_inline" and (what := removed(child.content)):
+                    found.append((line, ", ".join(what)))
+    return found
+
+
+_INLINE_TAGS = frozenset({"a", "abbr", "b", "bdi", "bdo", "cite", "code", "del", "dfn", "em", "i", "ins", "kbd",
+                          "mark", "q", "rp", "rt", "ruby", "s", "samp", "small", "span", "strong", "sub", "sup",
+                          "time", "u", "var", "wbr"})
+
+
+class _Text(HTMLParser):
+    """The text of an HTML fragment as its reader sees it, line breaks as spaces."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.feed(sanitise(html))
+        self.close()
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data.replace("\n", " "))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _INLINE_TAGS:  # a line break or a new block: words on either side stay apart
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in _INLINE_TAGS:
+            self.parts.append(" ")
+
+
+def _html_text(html: str) -> str:
+    return "".join(_Text(html).parts)
 
 
 PLAIN, INLINE, HEADING, LIST, MARKDOWN = "plain", "inline", "heading", "list", "markdown"
@@ -155,6 +254,9 @@ def _markdown_run(pieces: list[tuple[int, str, str]], lines: list[str], start: i
 
 
 def _kind(block: list[str]) -> str:
+    pretest = _md().linkify.pretest  # linkify's own quick test: a line it may find an address in is left to it
+    if any(map(pretest, block)):
+        return MARKDOWN
     if all(_PLAIN_LINE.match(line) for line in block):
         return PLAIN
     if all(_PLAIN_LINE.match(_INLINE.sub("x", line)) for line in block):
@@ -176,21 +278,27 @@ def _closed(lines: list[str], blocks: list[tuple[int, int]], kinds: list[str], n
     return all(_PARAGRAPH_START.match(line) for line in lines[start:end])
 
 
-def _plain_paragraph(text: str, n: int, dialogue: bool) -> str:
+def _plain_paragraph(chunk: str, text: str, n: int, dialogue: bool) -> str:
     """A plain paragraph as markdown-it renders it: soft line breaks kept, `"` escaped."""
-    opening, at = _opening(n, dialogue, text.partition("\n")[0])
-    return f"{opening}{_quotes(text[at:])}</p>\n"
+    opening, at = _opening(n, dialogue, chunk.partition("\n")[0], text)
+    return f"{opening}{_quotes(chunk[at:])}</p>\n"
 
 
-def _opening(n: int, dialogue: bool, lead: str) -> tuple[str, int]:
-    """Paragraph n's opening tag, naming the speaker when `lead` starts with one; and where the text
-    goes on after the name. `lead` is the text before the first line break or markup: markdown-it
-    looks for the speaker there."""
+def speaker(lead: str, text: str) -> re.Match[str] | None:
+    """The speaker whose turn a paragraph is, or None. `text` is the paragraph's plain text and `lead`
+    its start before any markup or line break: the name and its colon must be there."""
+    found = SPEAKER.match(text)
+    return found if found and found.end() <= len(lead) else None
+
+
+def _opening(n: int, dialogue: bool, lead: str, text: str) -> tuple[str, int]:
+    """Paragraph n's opening tag, naming the speaker when the paragraph opens with one; and where the
+    lead goes on after the name."""
     attrs = f' id="p-{n}" data-n="{n}"'
-    speaker = _SPEAKER.match(lead) if dialogue else None
-    if speaker is None:
+    turn = speaker(lead, text) if dialogue else None
+    if turn is None:
         return f"<p{attrs}>", 0
-    return f'<p{attrs} class="turn"><strong class="speaker">{_quotes(speaker.group(1))}</strong> ', speaker.end()
+    return f'<p{attrs} class="turn"><strong class="speaker">{_quotes(turn["name"])}</strong> ', turn.end()
 
 
 def _inline_paragraph(text: str, n: int, dialogue: bool, texts: list[str]) -> str:
@@ -199,7 +307,7 @@ def _inline_paragraph(text: str, n: int, dialogue: bool, texts: list[str]) -> st
     lines = [_inline_pieces(line) for line in text.split("\n")]
     texts.append(" ".join("".join(plain for _, plain in pieces) for pieces in lines))
     lead = lines[0][0][1]
-    opening, at = _opening(n, dialogue, lead)
+    opening, at = _opening(n, dialogue, lead, texts[-1])
     lines[0][0] = (_quotes(lead[at:]), lead[at:])
     return opening + "\n".join("".join(markup for markup, _ in pieces) for pieces in lines) + "</p>\n"
 
@@ -250,23 +358,23 @@ def _quotes(text: str) -> str:
 
 
 def _number(tokens: list[Token], count: int, dialogue: bool) -> int:
-    """Number top-level paragraphs on from `count` and shift headings down; returns the new count."""
+    """Number top-level paragraphs on from `count` and shift headings down; returns the new count.
+    A top-level block of raw HTML that opens with <p> is a paragraph to the reader, so it is numbered."""
     for i, token in enumerate(tokens):
         if token.type in ("heading_open", "heading_close"):
             token.tag = _shifted(int(token.tag[1]))
-        if token.type != "paragraph_open" or token.level != 0:
+        if token.level != 0:
             continue
-        count += 1
-        token.attrSet("id", f"p-{count}")
-        token.attrSet("data-n", str(count))
-        if dialogue:
-            _mark_speaker(token, tokens[i + 1])
+        if token.type == "html_block" and (opening := _P_OPEN.match(token.content)):
+            count += 1
+            token.content = f'<p id="p-{count}" data-n="{count}">' + token.content[opening.end():]
+        elif token.type == "paragraph_open":
+            count += 1
+            token.attrSet("id", f"p-{count}")
+            token.attrSet("data-n", str(count))
+            if dialogue:
+                _mark_speaker(token, tokens[i + 1])
     return count
-
-
-def render_text(source: str) -> str:
-    """Render a free page's Markdown."""
-    return render_page(source).html
 
 
 def render_page(source: str) -> Body:
@@ -274,7 +382,8 @@ def render_page(source: str) -> Body:
     md = _md()
     tokens = md.parse(source)
     html = md.renderer.render(tokens, md.options, {})
-    return Body(html, 0, "", deepest_line(tokens))
+    return Body(sanitise(html) if _needs_sanitising(tokens) else html, 0, "", deepest_line(tokens),
+                tuple(_removals(tokens)))
 
 
 def deepest_line(tokens: list[Token]) -> int:
@@ -299,14 +408,14 @@ def _mark_speaker(paragraph: Token, inline: Token) -> None:
     children = inline.children or []
     if not children or children[0].type != "text":
         return
-    match = _SPEAKER.match(children[0].content)
+    match = speaker(children[0].content, _plain(inline))
     if not match:
         return
     from markdown_it.token import Token
     paragraph.attrJoin("class", "turn")
     children[0].content = children[0].content[match.end():]
     opener = Token("strong_open", "strong", 1, attrs={"class": "speaker"})
-    label = Token("text", "", 0, content=match.group(1))
+    label = Token("text", "", 0, content=match["name"])
     closer = Token("strong_close", "strong", -1)
     space = Token("text", "", 0, content=" ")
     inline.children = [opener, label, closer, space, *children]

@@ -126,6 +126,7 @@ class Entry(Record):
     words: int
     digest: str  # changes whenever anything on the entry's own page changes
     card: str  # changes whenever anything shown about the entry elsewhere changes
+    notes: tuple[str, ...] = ()  # raw HTML the page leaves out, as `file:line: body: ...` notes for `check`
 
     @property
     def year(self) -> str:

@@ -109,6 +109,7 @@ def read_content(content: Path, drafts: bool = False, mapper: Mapper | None = No
         errors.extend(problems)
         if entry is not None and (drafts or not entry.draft):
             entries.append(entry)
+    notes.extend(note for entry in entries for note in entry.notes)
     pages = read_pages(content, root, errors, notes)
     if errors:
         raise BuildError(sorted(errors, key=lambda e: (e.path, e.line)))
@@ -303,6 +304,13 @@ def split_front_matter(text: str, path: str) -> tuple[str, str, int, ContentErro
     return rest[: end.start()], stripped, body_line + len(body) - len(stripped), None
 
 
+def removed_notes(path: str, body: Body, body_line: int) -> tuple[str, ...]:
+    """What raw HTML the page leaves out, one note per line of the file: the curator should know what
+    readers will not see."""
+    return tuple(f"{path}:{body_line + line}: body: raw HTML left out of the page: {what}"
+                 for line, what in body.removed)
+
+
 def body_problems(path: str, source: str, body: Body, body_line: int) -> list[ContentError]:
     """What is wrong with a rendered body: nesting that would lose text, invisible control characters."""
     problems = []
@@ -482,7 +490,7 @@ class EntryReader:
             topics=self.refs(f, "topics", required=not draft), people=self.refs(f, "people"),
             organizations=self.refs(f, "organizations"), curator_note=f.text("curator_note", False),
             draft=draft, body_html=body.html, paragraphs=body.paragraphs,
-            words=len(words), digest="", card="")
+            words=len(words), digest="", card="", notes=removed_notes(path, body, body_line))
         return _with_digests(entry, raw, self.registry.digest)
 
     def source(self, f: Fields, draft: bool) -> Source:
@@ -618,13 +626,13 @@ def read_pages(content: Path, root: Path, errors: list[ContentError], notes: lis
     pages = []
     for rel, raw, _ in list_markdown(content, "pages", root, errors, notes):
         assert raw is not None  # every page is read: nothing is asked to be skipped
-        page = read_page(rel, raw, errors)
+        page = read_page(rel, raw, errors, notes)
         if page is not None:
             pages.append(page)
     return tuple(pages)
 
 
-def read_page(rel: str, raw: bytes, errors: list[ContentError]) -> Page | None:
+def read_page(rel: str, raw: bytes, errors: list[ContentError], notes: list[str] | None = None) -> Page | None:
     text, problem = decode(raw, rel)
     front, body_text, body_line, problem = split_front_matter(text, rel) if text else ("", "", 0, problem)
     loaded, problems = load_yaml(front, rel, 2) if not problem else (None, [problem])
@@ -639,5 +647,7 @@ def read_page(rel: str, raw: bytes, errors: list[ContentError]) -> Page | None:
     f.refuse_unknown(("title", "description"))
     body = render_page(body_text)
     errors.extend(body_problems(rel, body_text, body, body_line))
+    if notes is not None:
+        notes.extend(removed_notes(rel, body, body_line))
     title, description = f.text("title"), f.text("description", False)
     return Page(Path(rel).name[:-3], rel, title, description, body.html, hashlib.sha256(raw).hexdigest()[:16])
