@@ -253,18 +253,24 @@ def _markdown_run(pieces: list[tuple[int, str, str]], lines: list[str], start: i
         pieces.append((start, "\n".join(lines[start:end]), MARKDOWN))
 
 
+def _linkable(text: str) -> bool:
+    """Whether linkify may find an address in `text`. With `fuzzy_link` off (see `_md`) it needs an
+    e-mail address's `@`, `mailto:`, or the `//` that its http(s), ftp and protocol-relative addresses
+    all have; plain substring tests, as this runs on every line of every body."""
+    return "//" in text or "@" in text or (":" in text and "mailto:" in text.lower())
+
+
 def _kind(block: list[str]) -> str:
-    pretest = _md().linkify.pretest  # linkify's own quick test: a line it may find an address in is left to it
-    if any(map(pretest, block)):
-        return MARKDOWN
-    if all(_PLAIN_LINE.match(line) for line in block):
+    if all(_PLAIN_LINE.match(line) and not _linkable(line) for line in block):
         return PLAIN
-    if all(_PLAIN_LINE.match(_INLINE.sub("x", line)) for line in block):
+    if all(_PLAIN_LINE.match(text := _INLINE.sub("x", line)) and not _linkable(text) for line in block):
         return INLINE
-    if len(block) == 1 and (heading := _HEADING.match(block[0])) and _PLAIN_LINE.match(heading.group(2)):
+    if (len(block) == 1 and (heading := _HEADING.match(block[0])) and _PLAIN_LINE.match(heading.group(2))
+            and not _linkable(heading.group(2))):
         return HEADING
     items = [_ITEM.match(line) for line in block]
-    if all(item and item.group(1) == block[0][0] and _PLAIN_LINE.match(item.group(2)) for item in items):
+    if all(item and item.group(1) == block[0][0] and _PLAIN_LINE.match(item.group(2))
+           and not _linkable(item.group(2)) for item in items):
         return LIST
     return MARKDOWN
 
