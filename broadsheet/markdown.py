@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from collections.abc import Callable
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
@@ -39,7 +40,18 @@ def _md() -> MarkdownIt:
     # `example.com` stays text, so prose mentioning a file name or a domain is left alone.
     md.linkify.set({"fuzzy_link": False})
     md.validateLink = safe_url
+    # Wide code and tables scroll inside the column (see style.css): keyboard readers must be able to
+    # focus them to scroll them. The sanitiser gives raw HTML's <pre> and <table> the same.
+    for name in ("fence", "code_block"):
+        md.add_render_rule(name, _focusable(md.renderer.rules[name]))
+    md.add_render_rule("table_open", lambda self, tokens, idx, options, env: '<table tabindex="0">\n')
     return md
+
+
+def _focusable(render: Callable[..., str]) -> Callable[..., str]:
+    def rule(self: object, tokens: list[Token], idx: int, options: object, env: object) -> str:
+        return render(tokens, idx, options, env).replace("<pre", '<pre tabindex="0"', 1)
+    return rule
 
 
 def prepare() -> None:
@@ -100,7 +112,13 @@ def render_body(source: str, dialogue: bool = False) -> Body:
     count = 0
     too_deep = -1
     raw_html = False
-    for first_line, chunk, kind in segments(source):
+    md = _md()
+    pieces = [(first_line, chunk, kind, md.parse(chunk) if kind == MARKDOWN else [])
+              for first_line, chunk, kind in segments(source)]
+    # The body's own top heading level becomes h3, under the page's h2, and the others follow it.
+    top = min((int(t.tag[1]) for *_, tokens in pieces for t in tokens if t.type == "heading_open"), default=6)
+    top = min([top, *(chunk.index(" ") for _, chunk, kind, _ in pieces if kind == HEADING)])
+    for first_line, chunk, kind, tokens in pieces:
         if kind == PLAIN:
             count += 1
             text = chunk.replace("\n", " ")
@@ -110,15 +128,13 @@ def render_body(source: str, dialogue: bool = False) -> Body:
             count += 1
             html.append(_inline_paragraph(chunk, count, dialogue, texts))
         elif kind == HEADING:
-            html.append(_heading(chunk, texts))
+            html.append(_heading(chunk, top, texts))
         elif kind == LIST:
             html.append(_list(chunk, texts))
         else:
-            tokens = _md().parse(chunk)
             gone.extend((first_line + line, what) for line, what in _removals(tokens))
             texts.extend(_texts(tokens))
-            count = _number(tokens, count, dialogue)
-            md = _md()
+            count = _number(tokens, count, top, dialogue)
             html.append(md.renderer.render(tokens, md.options, {}))
             raw_html = raw_html or _needs_sanitising(tokens)
             deepest = deepest_line(tokens)
@@ -337,11 +353,11 @@ def _inline_pieces(line: str) -> list[tuple[str, str]]:
     return pieces
 
 
-def _heading(line: str, texts: list[str]) -> str:
-    """A one-line heading as markdown-it renders it in a body: two levels down, under the page's h2."""
+def _heading(line: str, top: int, texts: list[str]) -> str:
+    """A one-line heading as markdown-it renders it in a body, at its level below the body's `top`."""
     marks, text = line.split(" ", 1)
     texts.append(text)
-    tag = _shifted(len(marks))
+    tag = _shifted(len(marks), top)
     return f"<{tag}>{_quotes(text)}</{tag}>\n"
 
 
@@ -352,10 +368,11 @@ def _list(block: str, texts: list[str]) -> str:
     return "<ul>\n" + "".join(f"<li>{_quotes(item)}</li>\n" for item in items) + "</ul>\n"
 
 
-def _shifted(level: int) -> str:
-    """A body heading's tag: two levels down, as the page's own headline is the h1 and the body sits
-    under an h2."""
-    return f"h{min(level + 2, 6)}"
+def _shifted(level: int, top: int) -> str:
+    """A body heading's tag: the body's top level (`#` for most, `##` for documents written for a site
+    that had its own `#`) is h3, as the page's own headline is the h1 and the body sits under an h2;
+    the levels below follow without a gap, which screen readers' heading lists rely on."""
+    return f"h{min(level - top + 3, 6)}"
 
 
 def _quotes(text: str) -> str:
@@ -363,12 +380,12 @@ def _quotes(text: str) -> str:
     return text.replace('"', "&quot;")
 
 
-def _number(tokens: list[Token], count: int, dialogue: bool) -> int:
+def _number(tokens: list[Token], count: int, top: int, dialogue: bool) -> int:
     """Number top-level paragraphs on from `count` and shift headings down; returns the new count.
     A top-level block of raw HTML that opens with <p> is a paragraph to the reader, so it is numbered."""
     for i, token in enumerate(tokens):
         if token.type in ("heading_open", "heading_close"):
-            token.tag = _shifted(int(token.tag[1]))
+            token.tag = _shifted(int(token.tag[1]), top)
         if token.level != 0:
             continue
         if token.type == "html_block" and (opening := _P_OPEN.match(token.content)):

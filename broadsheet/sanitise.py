@@ -53,6 +53,8 @@ _SHAPES = {
     ("th", "style"): re.compile("text-align:(?:left|center|right)"),
     ("td", "style"): re.compile("text-align:(?:left|center|right)"),
 }
+# Wide code and tables scroll inside the column: keyboard readers focus them to scroll them.
+FOCUSABLE = {"pre": {"tabindex": "0"}, "table": {"tabindex": "0"}}
 _URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
 _SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
@@ -84,6 +86,7 @@ def _cleaner() -> nh3.Cleaner:
 
     return nh3.Cleaner(tags=set(TAGS), clean_content_tags=set(DROPPED_WITH_CONTENT), attributes=_ATTRIBUTES,
                        attribute_filter=_attribute, strip_comments=True, link_rel=None,
+                       set_tag_attribute_values=FOCUSABLE,
                        url_schemes=set(_SCHEMES | {"data"}))
 
 

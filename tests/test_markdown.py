@@ -227,3 +227,15 @@ def test_plain_blocks_render_exactly_as_markdown_it_would(dialogue: bool, monkey
               for p in sorted(folder.iterdir()) if p.is_file()]
     for source in [*bodies, *_documents(6000)]:
         assert _seen(render_body(source, dialogue)) == _seen(_reference(source, dialogue, monkeypatch)), source
+
+
+@pytest.mark.parametrize(("source", "tags"), [
+    ("# A\n\ntext\n\n## B\n\n### C\n", ["h3", "h4", "h5"]),
+    ("## A\n\ntext\n\n### B\n\n#### C\n", ["h3", "h4", "h5"]),  # written for a site that had its own `#`
+    ("### A\n\n> # B\n", ["h5", "h3"]),
+    ("#### A\n\n##### B\n\n###### C\n", ["h3", "h4", "h5"]),
+])
+def test_body_headings_start_at_h3_and_leave_no_gap(source: str, tags: list[str]) -> None:
+    import re
+
+    assert re.findall(r"<(h\d)>", render_body(source).html) == tags

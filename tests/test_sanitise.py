@@ -202,7 +202,7 @@ def test_archive_markdown_renders_as_on_github() -> None:
                      "<s>Old</s> news", '<a href="https://example.org/page">https://example.org/page</a>',
                      '<a href="https://example.org/auto">https://example.org/auto</a>',
                      '<a href="mailto:me@example.org">me@example.org</a>',
-                     '<pre><code class="language-python">print(&quot;&lt;b&gt;not a tag&lt;/b&gt;&quot;)',
+                     '<pre tabindex="0"><code class="language-python">print(&quot;&lt;b&gt;not a tag&lt;/b&gt;&quot;)',
                      '<sup class="footnote-ref"><a href="#fn1" id="fnref1">[1]</a></sup>',
                      '<li id="fn1" class="footnote-item"><p>Where it comes from. <a href="#fnref1" '
                      'class="footnote-backref">'):
