@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from html.parser import HTMLParser
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .sanitise import removed, safe_url, sanitise
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
+    from markdown_it.renderer import RendererHTML
     from markdown_it.token import Token
 
 # markdown-it stops parsing blocks nested this deep and silently drops the rest of the document, so
@@ -38,12 +39,13 @@ def _md() -> MarkdownIt:
     md.enable(["table", "strikethrough", "linkify"]).use(footnote_plugin)
     # Addresses written out with their scheme (and e-mail addresses) become links, as on GitHub; a bare
     # `example.com` stays text, so prose mentioning a file name or a domain is left alone.
+    assert md.linkify is not None, "linkify-it-py is a dependency"
     md.linkify.set({"fuzzy_link": False})
-    md.validateLink = safe_url
+    md.validateLink = safe_url  # type: ignore[method-assign]  # markdown-it's documented way to vet links
     # Wide code and tables scroll inside the column (see style.css): keyboard readers must be able to
     # focus them to scroll them. The sanitiser gives raw HTML's <pre> and <table> the same.
     for name in ("fence", "code_block"):
-        md.add_render_rule(name, _focusable(md.renderer.rules[name]))
+        md.add_render_rule(name, _focusable(cast("RendererHTML", md.renderer).rules[name]))
     md.add_render_rule("table_open", lambda self, tokens, idx, options, env: '<table tabindex="0">\n')
     return md
 
@@ -80,11 +82,13 @@ _INLINE = re.compile(
     r"|(?<= )(?P<stars>\*\*?)(?P<em>[^\W_](?:[^`*_\[\]<>&\\~\t]*[^\W_])?)(?P=stars)(?=[ .,;:!?]|$)"
     r"|`(?P<code>[^`\s](?:[^`]*[^`\s])?)`")
 # An opening <p> tag as markdown-it reads one (its attributes may hold `>` in quotes).
-_P_OPEN = re.compile(r"""^ {0,3}<[pP](?:\s+[a-zA-Z_:][a-zA-Z0-9:._-]*(?:\s*=\s*(?:[^"'=<>`\x00-\x20]+|'[^']*'|"[^"]*"))?)*\s*>""")
+_P_OPEN = re.compile(r"""^ {0,3}<[pP](?:\s+[a-zA-Z_:][a-zA-Z0-9:._-]*"""
+                     r"""(?:\s*=\s*(?:[^"'=<>`\x00-\x20]+|'[^']*'|"[^"]*"))?)*\s*>""")
 # A line that can only begin or continue a paragraph: after it, a blank line closes every block.
 _PARAGRAPH_START = re.compile(_OPENS_PARAGRAPH)
-# A name opening a paragraph ("He Gang: ", "张建锋："): up to four capitalised words or 2-4 hanzi, then a
-# colon, then the words spoken. `add` reads interviews with it and entry pages show the turns with it.
+# A name opening a paragraph ("He Gang: ", or "张建锋" and a full-width colon): up to four capitalised
+# words or 2-4 hanzi, then a colon, then the words spoken. `add` reads interviews with it and entry
+# pages show the turns with it.
 SPEAKER = re.compile(r"^(?P<name>[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}|[\u4e00-\u9fff]{2,4})"
                      r" ?[:\uff1a] ?(?=\S)")
 
@@ -158,7 +162,7 @@ def _texts(tokens: list[Token]) -> list[str]:
     texts = []
     for token in tokens:
         if token.type == "inline":
-            texts.append(_html_text(md.renderer.renderInline(token.children or [], md.options, {}))
+            texts.append(_html_text(md.renderer.render(token.children or [], md.options, {}))
                          if _has_html(token) else _plain(token))
         elif token.type == "html_block":
             texts.append(_html_text(token.content))

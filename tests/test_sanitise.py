@@ -216,7 +216,8 @@ SPEAKER_CASES = [
     ("张建锋\uff1a我们做了很多事情。", "张建锋"), ("Ma Yun:hello", "Ma Yun"), ("He Gang: 你好\uff0c世界。", "He Gang"),
     ("Speaker One: says something.", "Speaker One"), ("Jack Ma : spaced colon.", "Jack Ma"),
     ("马云 \uff1a 空格。", "马云"), ("Dr. Li: a title.", "Dr. Li"), ("O'Brien: an apostrophe.", "O'Brien"),
-    ("Name:", ""), ("Name: ", ""), ("lowercase: not a name.", ""), ("Four Capital Words Here: yes.", "Four Capital Words Here"),
+    ("Name:", ""), ("Name: ", ""), ("lowercase: not a name.", ""),
+    ("Four Capital Words Here: yes.", "Four Capital Words Here"),
     ("Five Capital Words Are Here: no.", ""), ("张: one hanzi.", ""), ("欧阳建国同志: five hanzi.", ""),
     ("Price: $5 & up", "Price"), ("2020: a year.", ""), ("Note - no colon", ""), ("A sentence. Then: this.", ""),
     ("Mr Smith said: yes.", ""),
@@ -235,8 +236,8 @@ def test_add_and_the_entry_page_agree_on_speaker_turns(text: str, name: str) -> 
 
 def test_add_guesses_an_interview_the_page_shows_as_one(tmp_path: Path) -> None:
     raw = tmp_path / "talk.txt"
-    raw.write_text("Cloud talk with a founder\n\n张建锋\uff1a我们做了很多事情。\n\n马云\uff1a是的，我们做了。\n\n"
-                   "张建锋\uff1a还有呢？\n\n马云\uff1a还有很多。\n", encoding="utf-8")
+    raw.write_text("Cloud talk with a founder\n\n张建锋\uff1a我们做了很多事情。\n\n马云\uff1a是的\uff0c我们做了。\n\n"
+                   "张建锋\uff1a还有呢\uff1f\n\n马云\uff1a还有很多。\n", encoding="utf-8")
     make_site(tmp_path)
     result = cli(tmp_path, "add", str(raw), "--content", "content")
     assert result.returncode == 0, result.stderr

@@ -34,7 +34,7 @@ def _issue(n: int, rng: random.Random) -> str:
     words = ["cloud", "shop", "rust", "python", "editor", "database", "compiler", "terminal", "browser", "font"]
     links = "\n".join(
         f"{i}. [{rng.choice(words).title()} {n}-{i}](https://example.org/{n}/{i}) <small>(via @reader{i}, "
-        f"{rng.choice(words)})</small>：a {rng.choice(words)} worth a look.<br>Second line {i}."
+        f"{rng.choice(words)})</small>\uff1aa {rng.choice(words)} worth a look.<br>Second line {i}."
         for i in range(1, rng.randint(8, 25)))
     nested = "\n".join(f"- {rng.choice(words)} <sup>new</sup>\n  - nested {i} <small>note</small>\n"
                        f"    - deeper {i}<br>with a break" for i in range(rng.randint(2, 5)))
