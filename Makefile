@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site serve test test-fast lint bench golden browser-deps clean
+.PHONY: site serve test test-differential test-fast lint bench golden browser-deps clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -31,6 +31,10 @@ lint: $(STAMP)
 
 test: $(STAMP) browser-deps lint
 	$(BIN)/python -m pytest -q
+
+# The incremental-equals-clean tests with many random examples (minutes per example), shrinking failures.
+test-differential: $(STAMP)
+	BROADSHEET_DIFF_EXAMPLES=$${BROADSHEET_DIFF_EXAMPLES:-20} BROADSHEET_DIFF_SHRINK=1 $(BIN)/python -m pytest -q tests/test_incremental.py
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not browser"
