@@ -92,7 +92,8 @@ class Workspace:
 # Every kind of edit once per example, in a drawn order, each with its own drawn values.
 EDITS = st.tuples(st.permutations(range(len(corpus.CONTENT_EDITS) + 2)), st.integers(0, 2**32))
 # Shrinking a failure takes minutes of builds: only the long run does it (BROADSHEET_DIFF_SHRINK=1).
-PHASES = [Phase.explicit, Phase.reuse, Phase.generate, *([Phase.shrink] if os.environ.get("BROADSHEET_DIFF_SHRINK") else ())]
+SHRINK = [Phase.shrink] if os.environ.get("BROADSHEET_DIFF_SHRINK") else []
+PHASES = [Phase.explicit, Phase.reuse, Phase.generate, *SHRINK]
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, print_blob=True, phases=PHASES,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
