@@ -7,7 +7,7 @@ first build for a warm one), makes one timed run through `timed` (which ends wit
 deletes its output again, followed by an untimed `sync` (measure.remove), so the next run starts with
 nothing left to write back.
 
-The load average is printed before every block and checked before the first; every timed run is
+The load average is checked before anything starts and printed before every block; every timed run is
 checked for other processes using the CPU (quiet.py). A failed check stops the benchmark with
 Refused, unless `force` is set, in which case the problems are kept and the figures marked unreliable.
 """
@@ -63,7 +63,10 @@ class Harness:
         self.force = force
         self.problems: list[str] = []
         self._serial = itertools.count(1)
-        self._started = False
+        # Before the benchmark does anything itself (generating a corpus raises the load too).
+        load = quiet.load_average()
+        print(f"load average before starting: {load:.2f}", flush=True)
+        self.check(quiet.load_problem(load))
         remove(scratch)
         scratch.mkdir(parents=True)
 
@@ -76,12 +79,9 @@ class Harness:
         return self.scratch / f"{name}-{next(self._serial)}"
 
     def announce(self, title: str) -> float:
-        """Print the block's title with the 1-minute load average; before the first block, check it."""
+        """Print the block's title with the 1-minute load average (which by now includes earlier blocks)."""
         load = quiet.load_average()
         print(f"{title}  [load average {load:.2f}]", flush=True)
-        if not self._started:
-            self._started = True
-            self.check(quiet.load_problem(load))
         return load
 
     def check(self, problem: str | None) -> None:

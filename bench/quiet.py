@@ -3,7 +3,7 @@
 Two checks, both simple enough to reason about:
 
   before starting   the 1-minute load average must be at most LOAD_LIMIT: nothing else has been
-                    running lately. It is only checked before the first measurement, because later on
+                    running lately. It is only checked before the benchmark starts, because later on
                     it mostly reflects the benchmark's own builds (it decays over about a minute).
   during each run   the CPU time the machine spent outside the measured process tree and the harness
                     (other processes, and time stolen by a hypervisor) must be at most OTHERS_LIMIT of

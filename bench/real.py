@@ -73,6 +73,7 @@ def floor(content: Path, workers: int = WORKERS) -> dict[str, float | int]:
     from broadsheet import markdown
     from broadsheet.read import split_front_matter
 
+    _BODIES.clear()
     for path in sorted((content / "entries").glob("*.md")):
         _, body, _, problem = split_front_matter(path.read_text(encoding="utf-8"), str(path))
         if problem:

@@ -70,6 +70,7 @@ def corpus(n: int) -> Path:
     progress(f"generating {n} entries into {folder.relative_to(REPO)}")
     subprocess.run([sys.executable, str(MAKE_CORPUS), str(n), str(folder)], check=True,
                    stdout=subprocess.DEVNULL)
+    os.sync()
     return folder
 
 
@@ -115,6 +116,7 @@ def hugo_project(n: int, content: Path) -> Path:
             os.link(source, entries / source.name)
         except OSError:
             shutil.copy2(source, entries / source.name)
+    os.sync()
     return project
 
 
