@@ -443,9 +443,11 @@ def table(results: Results, sizes: Sequence[int], rows: list[dict[str, object]],
     return "\n".join(lines)
 
 
-def unreliable(problems: list[str]) -> str:
+def unreliable(problems: list[str], shown: int = 5) -> str:
+    more = len(problems) - shown
     return ("UNRELIABLE (--force): the machine was busy, so these figures are not fit to quote:\n"
-            + "\n".join(f"  - {p}" for p in problems))
+            + "\n".join(f"  - {p}" for p in problems[:shown])
+            + (f"\n  - and {more} more, listed under \"problems\" in the results file" if more > 0 else ""))
 
 
 def save(results: Results, sizes: Sequence[int], machine: dict[str, object], problems: list[str]) -> None:
