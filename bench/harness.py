@@ -118,7 +118,7 @@ class Harness:
             block.ours.append(a)
             block.theirs.append(b)
             block.pairs.append(Pair(a.seconds, b.seconds, ours_first(k)))
-            progress(f"{tag}: ratio {a.seconds / b.seconds:.3f}")
+            progress(f"{tag}: ratio {block.pairs[-1].ratio:.3f}")
         summary = block.summary
         if summary:
             progress(f"{title}: {summary.describe()}")
