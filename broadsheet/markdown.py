@@ -10,13 +10,13 @@ stays fast.
 from __future__ import annotations
 
 import functools
+import html as htmllib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from typing import TYPE_CHECKING, cast
 
-from .sanitise import removed, safe_url, sanitise
+from .sanitise import MAX_HTML_DEPTH, open_depth, removed, safe_url, sanitise
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -100,6 +100,7 @@ class Body:
     text: str  # plain text of the whole body, as readers see it, for quote and originality checks
     too_deep: int = -1  # 0-based source line where nesting reaches the cap and text would be lost, or -1
     removed: tuple[tuple[int, str], ...] = ()  # (0-based source line, what) of raw HTML the page leaves out
+    html_too_deep: int = -1  # 0-based source line where raw HTML opens more than MAX_HTML_DEPTH elements, or -1
 
 
 def render_body(source: str, dialogue: bool = False) -> Body:
@@ -116,6 +117,7 @@ def render_body(source: str, dialogue: bool = False) -> Body:
     count = 0
     too_deep = -1
     raw_html = False
+    depth, html_too_deep = 0, -1
     md = _md()
     pieces = [(first_line, chunk, kind, md.parse(chunk) if kind == MARKDOWN else [])
               for first_line, chunk, kind in segments(source)]
@@ -136,8 +138,12 @@ def render_body(source: str, dialogue: bool = False) -> Body:
         elif kind == LIST:
             html.append(_list(chunk, texts))
         else:
-            gone.extend((first_line + line, what) for line, what in _removals(tokens))
-            texts.extend(_texts(tokens))
+            depth, line = _html_depth(tokens, depth)
+            if line >= 0 and html_too_deep < 0:
+                html_too_deep = line + first_line
+            if html_too_deep < 0:  # else the body is refused: reading its HTML would take too long
+                gone.extend((first_line + line, what) for line, what in _removals(tokens))
+                texts.extend(_texts(tokens))
             count = _number(tokens, count, top, dialogue)
             html.append(md.renderer.render(tokens, md.options, {}))
             raw_html = raw_html or _needs_sanitising(tokens)
@@ -146,8 +152,26 @@ def render_body(source: str, dialogue: bool = False) -> Body:
                 too_deep = deepest + first_line
     # The whole body at once: a tag opened in one block of raw HTML and closed in a later one
     # (<details> around Markdown) wraps what is between, as it does where the author previewed it.
-    return Body(sanitise("".join(html)) if raw_html else "".join(html), count, " ".join(texts), too_deep,
-                tuple(gone))
+    # A body refused for its depth is not sanitised (that is what would take too long) and shows nothing.
+    safe = "" if html_too_deep >= 0 else sanitise("".join(html)) if raw_html else "".join(html)
+    return Body(safe, count, " ".join(texts), too_deep, tuple(gone), html_too_deep)
+
+
+def _html_depth(tokens: list[Token], depth: int) -> tuple[int, int]:
+    """The elements raw HTML leaves open after `tokens`, when `depth` were open before them; and the
+    0-based line where more than MAX_HTML_DEPTH are open, or -1."""
+    for token in tokens:
+        for html in _raw_html(token):
+            depth = open_depth(html.content, depth)
+            if depth > MAX_HTML_DEPTH:
+                return depth, token.map[0] if token.map else 0
+    return depth, -1
+
+
+def _raw_html(token: Token) -> list[Token]:
+    if token.type == "html_block":
+        return [token]
+    return [child for child in token.children or () if child.type == "html_inline"]
 
 
 def _needs_sanitising(tokens: list[Token]) -> bool:
@@ -195,29 +219,15 @@ _INLINE_TAGS = frozenset({"a", "abbr", "b", "bdi", "bdo", "cite", "code", "del",
                           "time", "u", "var", "wbr"})
 
 
-class _Text(HTMLParser):
-    """The text of an HTML fragment as its reader sees it, line breaks as spaces."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.feed(sanitise(html))
-        self.close()
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data.replace("\n", " "))
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in _INLINE_TAGS:  # a line break or a new block: words on either side stay apart
-            self.parts.append(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag not in _INLINE_TAGS:
-            self.parts.append(" ")
+# A tag in the sanitiser's output, which quotes every attribute value with `"` and escapes `"` in it.
+_SAFE_TAG = re.compile(r'<(/?)([a-z][a-z0-9]*)(?:[^>"]|"[^"]*")*>')
 
 
 def _html_text(html: str) -> str:
-    return "".join(_Text(html).parts)
+    """The text of an HTML fragment as its reader sees it once sanitised; line breaks and the edges of
+    blocks are spaces, so the words on either side stay apart."""
+    text = _SAFE_TAG.sub(lambda tag: "" if tag.group(2) in _INLINE_TAGS else " ", sanitise(html))
+    return htmllib.unescape(text).replace("\n", " ")
 
 
 PLAIN, INLINE, HEADING, LIST, MARKDOWN = "plain", "inline", "heading", "list", "markdown"
@@ -409,6 +419,9 @@ def render_page(source: str) -> Body:
     md = _md()
     tokens = md.parse(source)
     html = md.renderer.render(tokens, md.options, {})
+    _, html_too_deep = _html_depth(tokens, 0)
+    if html_too_deep >= 0:  # refused: reading its HTML would take too long
+        return Body("", 0, "", deepest_line(tokens), (), html_too_deep)
     return Body(sanitise(html) if _needs_sanitising(tokens) else html, 0, "", deepest_line(tokens),
                 tuple(_removals(tokens)))
 

@@ -25,6 +25,7 @@ from .fields import CONTROL, RESERVED, SLUG, Fields, describe
 from .markdown import Body, render_body, render_page
 from .markdown import prepare as prepare_markdown
 from .model import KINDS, Entry, KeyPoint, Organization, Page, Person, Quote, Registry, Site, Source, Topic
+from .sanitise import MAX_HTML_DEPTH
 from .yamlfile import load_yaml
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -319,6 +320,11 @@ def body_problems(path: str, source: str, body: Body, body_line: int) -> list[Co
             path, body_line + body.too_deep, "body",
             "block quotes and lists are nested too deeply here: the text inside would be lost",
             "flatten the nesting: at most 9 lists or 19 block quotes deep"))
+    if body.html_too_deep >= 0:
+        problems.append(ContentError(
+            path, body_line + body.html_too_deep, "body",
+            f"raw HTML here keeps more than {MAX_HTML_DEPTH:,} elements open at once",
+            "close the tags you open, or remove the markup"))
     bad = CONTROL.search(source)
     if bad:
         problems.append(ContentError(

@@ -63,6 +63,27 @@ _IMAGE_DATA = re.compile(r"^data:image/(?:gif|png|jpeg|webp)[;,]", re.IGNORECASE
 _IGNORED_IN_URLS = str.maketrans("", "", "\t\n\r")
 
 
+# Parsing HTML nested N elements deep takes time in proportion to N for each tag (a browser's scope
+# checks), so 100,000 nested <div>s take minutes. Real documents nest a few levels; a body that keeps
+# more than this many elements open is refused instead (see `open_depth`).
+MAX_HTML_DEPTH = 1_000
+# Elements that never hold others open: void ones, and ones the parser closes when the next one starts.
+_SHALLOW = frozenset({
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+    "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "rp", "rt", "thead", "tbody", "tfoot",
+})
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
+
+
+def open_depth(html: str, depth: int) -> int:
+    """How many elements are open after the raw HTML `html`, when `depth` were open before it: an upper
+    bound on what a browser's parser keeps open, as tags it closes by itself are not counted."""
+    for tag in _TAG.finditer(html):
+        if tag.group(2).lower() not in _SHALLOW:
+            depth = max(depth - 1, 0) if tag.group(1) else depth + 1
+    return depth
+
+
 def safe_url(url: str) -> bool:
     """Whether a link or image may point at `url`: relative, http(s), mailto, tel, or an inline picture."""
     url = url.translate(_IGNORED_IN_URLS).lstrip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f "
@@ -126,11 +147,18 @@ class _Inventory(HTMLParser):
         self.comments += 1
 
 
-def removed(html: str) -> list[str]:
-    """What sanitising takes out of a raw HTML fragment, in words; [] when it keeps everything."""
+_PLAIN_TAG = re.compile(r"</?([a-z][a-z0-9]*)\s*/?>")
+
+
+@functools.lru_cache(maxsize=4096)  # archives repeat the same few tags (<br>, <small>, </small>) thousands of times
+def removed(html: str) -> tuple[str, ...]:
+    """What sanitising takes out of a raw HTML fragment, in words; () when it keeps everything."""
+    plain = _PLAIN_TAG.fullmatch(html)
+    if plain and plain.group(1) in TAGS:
+        return ()
     before = _Inventory(html)
     if not before.comments and not before.tags and "<!" not in html and "<?" not in html:
-        return []
+        return ()
     after = _Inventory(sanitise(html))
     what = []
     if before.comments or "<!" in html or "<?" in html:
@@ -143,4 +171,4 @@ def removed(html: str) -> list[str]:
     for (tag, name), count in before.attributes.items():
         if after.tags[tag] and after.attributes[tag, name] < count:
             what.append(f"the {name} attribute of <{tag}>")
-    return what
+    return tuple(what)

@@ -39,6 +39,9 @@ PATHOLOGICAL = {
     "100,000 <": '"<" * 100_000 + "\\n"',
     "100,000 entity starts": '"&#" * 100_000 + "\\n"',
     "100,000 reference links": '"[x]: /u\\n\\n" + "[x]" * 100_000 + "\\n"',
+    "100,000 nested <div>": '"<div>" * 100_000 + "\\n"',
+    "50,000 nested <div> blocks": '"<div>\\n\\n" * 50_000',
+    "100,000 unclosed <li>": '"<ul>" + "<li>x" * 100_000 + "\\n"',
 }
 _CHILD = """
 import json, sys, time
@@ -46,7 +49,8 @@ from broadsheet.markdown import render_body
 source = eval(sys.argv[1])
 started = time.perf_counter()
 body = render_body(source)
-print(json.dumps({"seconds": time.perf_counter() - started, "too_deep": body.too_deep}))
+print(json.dumps({"seconds": time.perf_counter() - started, "too_deep": body.too_deep,
+                  "html_too_deep": body.html_too_deep}))
 """
 
 
@@ -60,6 +64,7 @@ def test_pathological_markdown_finishes(name: str) -> None:
     assert report["seconds"] < 20
     deep = "deep" in name
     assert (report["too_deep"] >= 0) == deep
+    assert (report["html_too_deep"] >= 0) == ("nested <div>" in name)
 
 
 @pytest.mark.parametrize("depth", range(1, 40))
@@ -88,6 +93,17 @@ def test_deep_nesting_is_refused_with_the_file_line(tmp_path: Path) -> None:
         "would be lost (flatten the nesting: at most 9 lists or 19 block quotes deep)",
         "pages/about.md:5: body: block quotes and lists are nested too deeply here: the text inside would be lost "
         "(flatten the nesting: at most 9 lists or 19 block quotes deep)"]
+
+
+def test_html_nested_too_deeply_is_refused_with_the_file_line(tmp_path: Path) -> None:
+    text = f"---\n{FRONT}---\n{PARAGRAPHS}<section>\n\n" + "<div>" * 1_000 + "\n"
+    content = make_site(tmp_path, {"entries/cloud-shop.md": text})
+    with pytest.raises(BuildError) as caught:
+        read_content(content)
+    assert [str(e).replace(f"{content}/", "") for e in caught.value.errors] == [
+        "entries/cloud-shop.md:31: body: raw HTML here keeps more than 1,000 elements open at once (close the "
+        "tags you open, or remove the markup)"]
+    assert render_body("<div>" * 999 + "x\n").html_too_deep == -1
 
 
 def test_nineteen_quotes_and_nine_lists_are_fine() -> None:
