@@ -73,7 +73,7 @@ def test_search_works_without_a_mouse(page: Page, base: str) -> None:
     page.keyboard.press("Enter")
     expect(page).to_have_url(f"{base}search/?q=DingTalk")
     title, _ = results(page)[0]
-    stop = tab_to(page, ".pagefind-ui__result-link")
+    stop = tab_to(page, "#results .result-title a")
     assert stop["text"] == title
     assert stop["outline"] != "none" and float(stop["width"].removesuffix("px")) >= 2, stop
     page.keyboard.press("Enter")

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from .conftest import Digest
-from .reader import results
+from .reader import BOX, results
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +27,7 @@ def test_header_box_searches_from_any_page(page: Page, base: str) -> None:
     page.fill("#site-q", "cloud")
     page.press("#site-q", "Enter")
     expect(page).to_have_url(f"{base}search/?q=cloud")
-    expect(page.locator(".pagefind-ui__search-input")).to_have_value("cloud")
+    expect(page.locator(BOX)).to_have_value("cloud")
     found = results(page)
     assert found, "searching for 'cloud' found nothing"
     for _, href in found:
@@ -36,7 +36,7 @@ def test_header_box_searches_from_any_page(page: Page, base: str) -> None:
 
 def test_filters_narrow_the_results(page: Page, base: str, digest: Digest) -> None:
     page.goto(f"{base}search/")
-    page.locator(".pagefind-ui__search-input").fill("digital")
+    page.locator(BOX).fill("digital")
     everything = {title for title, _ in results(page)}
     assert len(everything) > 1
 
