@@ -23,7 +23,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -65,8 +65,10 @@ def recall(site: Path, corpus: corpora.Corpus, alone: bool) -> int:
                     page.goto(f"{base}search/?q={quote(phrase)}")
                     page.wait_for_function("() => /^([\\d,]+ results?|No results)\\b/"
                                            ".test(document.getElementById('status').textContent)")
-                    page.wait_for_load_state("networkidle")
-                    titles = page.locator("#results .result-title a").all_inner_texts()[:10]
+                    total = page.locator("#status").inner_text().split()[0].replace(",", "")
+                    links = page.locator("#results .result-title a")
+                    expect(links).to_have_count(min(10, int(total) if total.isdigit() else 0))
+                    titles = links.all_inner_texts()
                 hits += bool(holders & {t.strip() for t in titles})
             browser.close()
     finally:

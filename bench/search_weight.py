@@ -5,8 +5,9 @@ second search for a phrase; and how long each search takes to show its results.
 
 Generates a corpus with ../shared/bench/make_corpus.py, builds it with search, serves it with a plain
 static server on 127.0.0.1, opens /search/ in Debian's Chromium, types the word and waits for the
-results (the time is from pressing Enter to the results on screen, so rough on a busy machine). Every response body is counted as served (Python's server does not compress) and again as gzip
-would send it (Pagefind's index files are gzipped already, so they hardly shrink). Nothing is asserted.
+results (timed from pressing Enter to the results on screen: rough on a busy machine). Every response
+body is counted as served (Python's server does not compress) and again as gzip would send it
+(Pagefind's index files are gzipped already, so they hardly shrink). Nothing is asserted.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ import re
 
 from .model import Entry
 
-# Han (with the iteration marks 々 〆 〇), hiragana and katakana; search.js matches the same ranges.
+# Han (with the iteration marks U+3005 to U+3007), hiragana and katakana; search.js matches the same ranges.
 RUN = re.compile("[\u3005-\u3007\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+")
 _TAG = re.compile(r"<[^>]*>")
 

@@ -13,18 +13,18 @@ from dataclasses import dataclass
 ENGLISH_WORDS = """harbour lantern copper meadow tariff glacier orchard ledger violin compass falcon quarry
 saddle timber beacon canvas walnut pepper marble cobalt engine garden silver thunder velvet anchor basket
 candle dragon feather island jungle kettle ladder magnet needle oyster parrot rocket spider tunnel
-umbrella volcano wagon zipper bridge cactus desert forest hammer iceberg""".split()
+umbrella volcano wagon zipper bridge cactus desert forest hammer iceberg""".split()  # noqa: SIM905
 ENGLISH_FILLER = """the report said that a city council would review its plans for next year while local
 firms waited for news about prices and many readers wrote letters asking what the change would mean
-for them""".split()
+for them""".split()  # noqa: SIM905
 
 # Words a Chinese reader would type, several of which a dictionary splits differently from the
 # browser's segmenter (地磁暴, 麒麟, 光伏, 锂电池 ...).
 CHINESE_WORDS = """地磁暴 麒麟 芯片 云计算 数字化 电子商务 人工智能 区块链 物联网 新能源 光伏 半导体 疫苗 航天 卫星
 火箭 高铁 港口 关税 汇率 通胀 债券 股市 房地产 农业 粮食 稀土 锂电池 充电桩 自动驾驶 大模型 算力 数据中心
 直播带货 跨境电商 移动支付 碳中和 风电 核电 台风 暴雨 干旱 冰川 沙漠 熊猫 长江 黄河 茶叶 丝绸 瓷器 书法
-京剧 围棋 太极""".split()
-CHINESE_FILLER = ["据报道，", "今年以来", "有关部门表示", "业内人士认为", "市场普遍关注", "记者了解到", "专家指出",
+京剧 围棋 太极""".split()  # noqa: SIM905
+CHINESE_FILLER = ["据报道\uff0c", "今年以来", "有关部门表示", "业内人士认为", "市场普遍关注", "记者了解到", "专家指出",
                   "相关企业", "进一步推动", "取得了新的进展", "受到广泛关注", "仍然面临挑战", "预计明年", "各地纷纷",
                   "消费者", "产业链", "发展前景", "政策支持"]
 

@@ -5,7 +5,6 @@ five entries and its words apart, more often, in many others; their index is in 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
