@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -19,6 +20,8 @@ PAGES = {
     "person": lambda d: "people/jack-ma/",
     "timeline": lambda d: "timeline/",
     "search": lambda d: "search/?q=cloud",
+    "browse": lambda d: f"search/?topic={quote(d.topics[d.entries[0].topics[0]]['title'])}&sort=date",
+    "organisation": lambda d: "organizations/alibaba/",
 }
 
 
@@ -27,7 +30,7 @@ PAGES = {
 def test_axe_finds_no_violations(page: Page, root_base: str, digest: Digest, kind: str, scheme: str) -> None:
     page.emulate_media(color_scheme=scheme)
     page.goto(root_base + PAGES[kind](digest))
-    if kind == "search":
+    if kind in ("search", "browse"):
         results(page)
     assert axe_violations(page) == []
 
