@@ -2,6 +2,7 @@
 second search for a phrase; and how long each search takes to show its results.
 
     .venv/bin/python bench/search_weight.py [--entries 1000] [--word cloud] [--phrase "cloud shop"] [--keep DIR]
+    .venv/bin/python bench/search_weight.py --site DIR --word 地磁暴 --phrase 麒麟芯片   # a site built already
 
 Generates a corpus with ../shared/bench/make_corpus.py, builds it with search, serves it with a plain
 static server on 127.0.0.1, opens /search/ in Debian's Chromium, types the word and waits for the
@@ -110,13 +111,15 @@ def main() -> int:
     ap.add_argument("--word", default="cloud")
     ap.add_argument("--phrase", default="cloud shop")
     ap.add_argument("--keep", type=Path, help="build into this folder instead of a temporary one")
+    ap.add_argument("--site", type=Path, help="measure this built site instead of building a corpus")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = args.keep or Path(tmp)
-        content, site = work / f"content-{args.entries}", work / f"site-{args.entries}"
-        subprocess.run([sys.executable, str(MAKE_CORPUS), str(args.entries), str(content)], check=True)
-        subprocess.run([sys.executable, "build.py", "build", "--content", str(content), "--out", str(site),
-                        "--no-cache"], cwd=REPO, check=True)
+        content, site = work / f"content-{args.entries}", args.site or work / f"site-{args.entries}"
+        if not args.site:
+            subprocess.run([sys.executable, str(MAKE_CORPUS), str(args.entries), str(content)], check=True)
+            subprocess.run([sys.executable, "build.py", "build", "--content", str(content), "--out", str(site),
+                            "--no-cache"], cwd=REPO, check=True)
         load, first, second = measure(site, args.word, args.phrase)
     table("Opening /search/", load)
     table(f"First search for {args.word!r}", first)
