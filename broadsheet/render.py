@@ -18,7 +18,7 @@ from typing import Protocol
 import jinja2
 from jinja2 import meta
 
-from . import ENGINE, search
+from . import ENGINE, cjk, search
 from .errors import BuildError, ContentError
 from .fingerprint import digest_of, fingerprint
 from .model import MONTHS, Digest, Entry
@@ -49,7 +49,8 @@ def make_env(templates: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(longdate=longdate, partial_date=partial_date, iso=iso, month_name=month_name)
+    env.filters.update(longdate=longdate, partial_date=partial_date, iso=iso, month_name=month_name,
+                       cjk_characters=cjk.characters)
     return env
 
 

@@ -455,16 +455,8 @@ RELOAD_SCRIPT = """(function () {
     var used = performance.getEntriesByType("resource").some(function (r) {
       return r.name.indexOf("/pagefind/") >= 0;
     });
-    if (!used || !data(event).ok) return;
-    var box = document.querySelector(".pagefind-ui__search-input");
-    if (box && box.value) {
-      var url = new URL(location.href);
-      url.searchParams.set("q", box.value);
-      source.close();
-      location.replace(url.href);
-    } else {
-      reload();
-    }
+    // The search page keeps its query, filters and order in its address, so a reload keeps them.
+    if (used && data(event).ok) reload();
   });
 })();"""
 

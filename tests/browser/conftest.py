@@ -76,9 +76,10 @@ def digest() -> Digest:
     return Digest(read_entries(CONTENT), table("topics.yaml"), table("people.yaml"))  # type: ignore[arg-type]
 
 
-def build_digest(out: Path, env: dict[str, str] | None = None) -> Path:
-    """Build the real digest from content/ into `out`, with search, by the command line a user runs."""
-    result = subprocess.run([sys.executable, "build.py", "build", "--out", str(out), "--no-cache"],
+def build_digest(out: Path, env: dict[str, str] | None = None, content: Path = CONTENT) -> Path:
+    """Build the real digest (or `content`) into `out`, with search, by the command line a user runs."""
+    result = subprocess.run([sys.executable, "build.py", "build", "--content", str(content), "--out", str(out),
+                             "--no-cache"],
                             cwd=REPO, capture_output=True, text=True, check=False, env={**os.environ, **(env or {})})
     assert result.returncode == 0, f"build failed:\n{result.stdout}{result.stderr}"
     assert (out / "pagefind" / "pagefind-ui.js").exists(), "the build made no search bundle"

@@ -10,26 +10,36 @@ from playwright.sync_api import Page, expect
 from ..conftest import missing
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-TITLES = ".pagefind-ui__result-inner > .pagefind-ui__result-title .pagefind-ui__result-link"
-MESSAGE = ".pagefind-ui__message"
+TITLES = "#results .result-title a"
+STATUS = "#status"
+BOX = "#search #q"
 
 
 def results(page: Page, count: int | None = None) -> list[tuple[str, str]]:
     """All the search results, loaded, as (title, href): `count` of them, else as many as the page says."""
-    message = page.locator(MESSAGE)
+    status = page.locator(STATUS)
     if count is None:
-        expect(message).to_have_text(re.compile(r"^[\d,]+ results? for "))
-        count = int(message.inner_text().split()[0].replace(",", ""))
+        expect(status).to_have_text(re.compile(r"^[\d,]+ results?\b"))
+        count = int(status.inner_text().split()[0].replace(",", ""))
     else:
-        expect(message).to_have_text(re.compile(rf"^{count:,} results? for "))
+        expect(status).to_have_text(re.compile(rf"^{count:,} results?\b"))
     links = page.locator(TITLES)
-    more = page.locator("button.pagefind-ui__button")  # Pagefind shows five at a time, then "Load more"
-    for shown in range(5, count, 5):
+    more = page.locator("#more")  # ten are shown at a time, then "More results"
+    for shown in range(10, count, 10):
         expect(links).to_have_count(shown)
         more.click()
     expect(links).to_have_count(count)
-    expect(more).to_have_count(0)
+    expect(more).to_be_hidden()
     return [(link.inner_text().strip(), link.get_attribute("href") or "") for link in links.all()]
+
+
+def first_results(page: Page, n: int = 10) -> list[str]:
+    """The titles of the results a reader sees first (up to `n`), once the search has answered."""
+    expect(page.locator(STATUS)).to_have_text(re.compile(r"^([\d,]+ results?|No results)\b"))
+    links = page.locator(TITLES)
+    total = page.locator(STATUS).inner_text().split()[0].replace(",", "")
+    expect(links).to_have_count(min(n, int(total) if total.isdigit() else 0))
+    return [text.strip() for text in links.all_inner_texts()][:n]
 
 
 def axe_violations(page: Page) -> list[str]:
