@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
 import hashlib
 import os
 import re
@@ -20,12 +19,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import __version__
-from .errors import BuildError, ContentError
+from .errors import BuildError, ContentError, closest
 from .fields import CONTROL, RESERVED, SLUG, Fields, describe
 from .markdown import Body, render_body, render_page
 from .markdown import prepare as prepare_markdown
 from .model import KINDS, Entry, KeyPoint, Organization, Page, Person, Quote, Registry, Site, Source, Topic
-from .yamlfile import load_yaml
+from .yamlfile import Loaded, load_yaml
 
 MAX_BYTES = 2 * 1024 * 1024
 Stamp = tuple[int, int, int, int]  # a file's st_mtime_ns, st_ctime_ns, st_size and st_ino
@@ -303,6 +302,19 @@ def split_front_matter(text: str, path: str) -> tuple[str, str, int, ContentErro
     return rest[: end.start()], stripped, body_line + len(body) - len(stripped), None
 
 
+def _front_matter(loaded: Loaded | None, path: str, errors: list[ContentError]) -> Fields | None:
+    """The front matter's fields; an empty block (`---` then `---`) has none, so that each required
+    field is reported missing, as in any other file."""
+    if loaded is None:
+        return None
+    value = {} if loaded.value is None else loaded.value
+    if not isinstance(value, dict):
+        errors.append(ContentError(path, loaded.line(), "", "front matter must be `field: value` lines, got "
+                                   + describe(value)))
+        return None
+    return Fields(value, loaded, path, errors)
+
+
 def body_problems(path: str, source: str, body: Body, body_line: int) -> list[ContentError]:
     """What is wrong with a rendered body: nesting that would lose text, invisible control characters."""
     problems = []
@@ -458,13 +470,9 @@ class EntryReader:
             return None
         loaded, problems = load_yaml(front, path, 2)
         errors.extend(problems)
-        if loaded is None:
+        f = _front_matter(loaded, path, errors)
+        if f is None:
             return None
-        if not isinstance(loaded.value, dict):
-            errors.append(ContentError(path, loaded.line(), "", "front matter must be `field: value` lines, got "
-                                       + describe(loaded.value)))
-            return None
-        f = Fields(loaded.value, loaded, path, errors)
         f.refuse_unknown(ENTRY_FIELDS)
         draft = f.boolean("draft")
         kind = f.choice("kind", KINDS)
@@ -515,9 +523,9 @@ class EntryReader:
             text = item.text("text")
             by = self._resolve(item, "by", "people", item.text("by", False)) if "by" in item.data else ""
             if text and _normalise_quote(text) not in haystack:
-                closest = closest_sentence(text, body_text)
+                passage = closest_sentence(text, body_text)
                 item.error("text", "quote not found in the body",
-                           f"the closest passage in the body is `{closest}`" if closest else
+                           f"the closest passage in the body is `{passage}`" if passage else
                            "copy it verbatim from the source text; spacing and quote marks may differ")
             quotes.append(Quote(text, by))
         return tuple(quotes)
@@ -542,8 +550,8 @@ class EntryReader:
         slug = self.tables[kind].get(name.lower())
         if slug is None and kind not in self.unread:
             singular = {"topics": "topic", "people": "person", "organizations": "organisation"}[kind]
-            close = difflib.get_close_matches(name.lower(), sorted(self.spellings[kind]), n=1, cutoff=0.6)
-            suggestion = f"did you mean `{self.spellings[kind][close[0]]}`? " if close else ""
+            close = closest(name, self.spellings[kind].values())
+            suggestion = f"did you mean `{close}`? " if close else ""
             f.error(field, f"unknown {singular} `{name}`", f"{suggestion}define it in {kind}.yaml if it is new")
         return slug or ""
 
@@ -577,10 +585,8 @@ def _normalise_quote(text: str) -> str:
 def closest_sentence(quote: str, body: str) -> str:
     """The body sentence most like `quote` (a misremembered word, a changed tense), or ''."""
     sentences = [s for s in (_normalise_quote(s) for s in _SENTENCE.findall(body)) if s]
-    close = difflib.get_close_matches(_normalise_quote(quote), sentences, n=1, cutoff=0.6)
-    if not close:
-        return ""
-    return close[0] if len(close[0]) <= 160 else close[0][:159] + "…"
+    close = closest(_normalise_quote(quote), sentences)
+    return close if len(close) <= 160 else close[:159] + "…"
 
 
 def copied_run(summary: str, body_words: Sequence[str]) -> str:
@@ -629,13 +635,9 @@ def read_page(rel: str, raw: bytes, errors: list[ContentError]) -> Page | None:
     front, body_text, body_line, problem = split_front_matter(text, rel) if text else ("", "", 0, problem)
     loaded, problems = load_yaml(front, rel, 2) if not problem else (None, [problem])
     errors.extend(problems)
-    if loaded is None:
+    f = _front_matter(loaded, rel, errors)
+    if f is None:
         return None
-    if not isinstance(loaded.value, dict):
-        errors.append(ContentError(rel, loaded.line(), "", "front matter must be `field: value` lines, got "
-                                   + describe(loaded.value)))
-        return None
-    f = Fields(loaded.value, loaded, rel, errors)
     f.refuse_unknown(("title", "description"))
     body = render_page(body_text)
     errors.extend(body_problems(rel, body_text, body, body_line))
