@@ -18,7 +18,7 @@ from pathlib import Path
 import jinja2
 
 from . import cache as cache_store
-from . import search
+from . import links, search
 from .cache import Cache
 from .collect import collect
 from .errors import BuildError
@@ -138,6 +138,8 @@ def render_site(options: Options, previous: Cache, env: jinja2.Environment | Non
     templates, references = template_digests(renderer.env, previous.templates)
     renderer.preload(templates)
     specs = plan(digest, templates)
+    assets = read_assets(options.assets)
+    links.verify(digest, [*(spec.path for spec in specs), *assets])
     fingerprints = {spec.path: spec.fingerprint for spec in specs}
     todo = [s for s in specs if previous.outputs.get(s.path, ("",))[0] != fingerprints[s.path]]
     shards = search_shards(specs, templates) if options.search else ()
@@ -147,7 +149,6 @@ def render_site(options: Options, previous: Cache, env: jinja2.Environment | Non
     early = indexing is not None and staged is not None  # a build, not serve: its pages are written as they render
     parts = [shard for shard in shards if shard.folder in reindex] if early else []
     pages = render_pages(PageWriter(renderer, previous.outputs, staged), todo, parts, indexing)
-    assets = read_assets(options.assets)
     hashes = {path: sha for path, sha, _ in pages} | {path: _sha(data) for path, data in assets.items()}
     outputs = {path: previous.outputs[path] for path in fingerprints if path not in hashes}
     outputs.update({path: (fingerprints.get(path, "asset"), sha) for path, sha in hashes.items()})

@@ -30,6 +30,11 @@ def _md() -> MarkdownIt:
                                      "maxNesting": MAX_NESTING})
 
 
+def parse_tokens(source: str) -> list[Token]:
+    """markdown-it's tokens for `source`, as the body is rendered from: for the link checks."""
+    return _md().parse(source)
+
+
 def prepare() -> None:
     """Set markdown-it up now: before forking workers that will all need it, it is done once."""
     _md()

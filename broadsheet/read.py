@@ -18,12 +18,26 @@ from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import __version__
+from . import __version__, links
 from .errors import BuildError, ContentError, closest
 from .fields import CONTROL, RESERVED, SLUG, Fields, describe
 from .markdown import Body, render_body, render_page
 from .markdown import prepare as prepare_markdown
-from .model import KINDS, Entry, KeyPoint, Organization, Page, Person, Quote, Registry, Site, Source, Topic
+from .model import (
+    KINDS,
+    Entry,
+    KeyPoint,
+    Organization,
+    Page,
+    Person,
+    Quote,
+    Registry,
+    Site,
+    Source,
+    Topic,
+    entry_output,
+    page_output,
+)
 from .yamlfile import Loaded, load_yaml
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -478,19 +492,22 @@ class EntryReader:
         kind = f.choice("kind", KINDS)
         body = render_body(body_text, dialogue=kind == "interview")
         errors.extend(body_problems(path, body_text, body, body_line))
+        slug = Path(path).name[:-3]
+        found, rewrites, problems = links.find(body_text, body_line, path, "entries", entry_output(slug))
+        errors.extend(problems)
         source = self.source(f, draft)
         summary = f.text("summary", required=not draft)
         words = _WORD.findall(body.text.lower())
         if summary:
             self.check_original(f, summary, words)
         entry = Entry(
-            slug=Path(path).name[:-3], path=path, title=f.text("title"), date=f.date("date") or _NO_DATE,
+            slug=slug, path=path, title=f.text("title"), date=f.date("date") or _NO_DATE,
             kind=kind, source=source, summary=summary,
             key_points=self.key_points(f, body.paragraphs), quotes=self.quotes(f, body.text),
             topics=self.refs(f, "topics", required=not draft), people=self.refs(f, "people"),
             organizations=self.refs(f, "organizations"), curator_note=f.text("curator_note", False),
-            draft=draft, body_html=body.html, paragraphs=body.paragraphs,
-            words=len(words), digest="", card="")
+            draft=draft, body_html=links.rewrite(body.html, rewrites), paragraphs=body.paragraphs,
+            words=len(words), digest="", card="", links=found)
         return _with_digests(entry, raw, self.registry.digest)
 
     def source(self, f: Fields, draft: bool) -> Source:
@@ -510,7 +527,7 @@ class EntryReader:
             item.refuse_unknown(("text", "see"))
             text, see = item.text("text"), item.integer("see")
             if see is not None and not 1 <= see <= paragraphs:
-                item.error("see", *_see_problem(see, paragraphs))
+                item.error("see", *links.paragraph_problem(see, paragraphs))
             elif see is not None:
                 points.append(KeyPoint(text, see))
         return tuple(points)
@@ -568,14 +585,6 @@ def _spellings(items: Iterable[Topic | Person | Organization]) -> dict[str, str]
         spelt = [item.slug, item.title] if isinstance(item, Topic) else [item.slug, item.name, *item.aliases]
         names.update({name.lower(): name for name in spelt if name})
     return names
-
-
-def _see_problem(see: int, paragraphs: int) -> tuple[str, str]:
-    has = f"the body has {paragraphs} paragraph{'s' if paragraphs != 1 else ''}"
-    if see < 1:
-        return f"`{see}` is not a paragraph number: they count from 1 and {has}", "use 1 for the first paragraph"
-    return (f"paragraph {see} does not exist: {has}",
-            "count top-level paragraphs from 1; headings, lists and block quotes do not count")
 
 
 def _normalise_quote(text: str) -> str:
@@ -641,5 +650,9 @@ def read_page(rel: str, raw: bytes, errors: list[ContentError]) -> Page | None:
     f.refuse_unknown(("title", "description"))
     body = render_page(body_text)
     errors.extend(body_problems(rel, body_text, body, body_line))
+    slug = Path(rel).name[:-3]
+    found, rewrites, problems = links.find(body_text, body_line, rel, "pages", page_output(slug))
+    errors.extend(problems)
     title, description = f.text("title"), f.text("description", False)
-    return Page(Path(rel).name[:-3], rel, title, description, body.html, hashlib.sha256(raw).hexdigest()[:16])
+    return Page(slug, rel, title, description, links.rewrite(body.html, rewrites),
+                hashlib.sha256(raw).hexdigest()[:16], found)

@@ -22,7 +22,7 @@ from jinja2 import meta
 
 from . import ENGINE, search
 from .errors import BuildError, ContentError
-from .model import MONTHS, Digest, Entry, OutputFile
+from .model import MONTHS, Digest, Entry, OutputFile, entry_output, page_output
 from .read import LITTER
 
 PER_PAGE = 50
@@ -164,7 +164,7 @@ def plan(digest: Digest, templates: Mapping[str, str] | None = None) -> list[Pag
     add("search/index.html", "search.html", [repr(merge)], merge=merge)
     add("404.html", "404.html", [])
     for page in digest.pages:
-        add(f"{page.slug}/index.html", "page.html", [page.digest], page=page)
+        add(page_output(page.slug), "page.html", [page.digest], page=page)
     if digest.site.base_url:
         latest = digest.entries[:FEED_SIZE]
         add("feed.xml", "feed.xml", [cards(latest)], entries=latest, topic=None)
@@ -183,7 +183,7 @@ def _entry_pages(digest: Digest, site_fp: str, page_fp: str) -> Iterator[PageSpe
     it builds its PageSpecs directly."""
     newer, older = digest.newer.get, digest.older.get
     for entry in digest.entries:
-        path = f"entries/{entry.slug}/index.html"
+        path = entry_output(entry.slug)
         related, before, after = digest.related[entry.slug], newer(entry.slug), older(entry.slug)
         # Related entries and neighbours lie outside the indexed article: their edits leave the index be.
         inputs = (entry.digest, _cards(related), before.card if before else "", after.card if after else "")
