@@ -29,10 +29,16 @@ def safe_path(root: Path, rel: str) -> Path:
     return root.joinpath(*parts)
 
 
+def beside(out: Path, purpose: str) -> Path:
+    """A working file or folder of the builds of `out`, kept beside it rather than in it, and named
+    after it: `.site.lock`, `.site.staging`, `.site.old`, `.site.search-…` (see .gitignore)."""
+    return out.parent / f".{out.name}.{purpose}"
+
+
 @contextlib.contextmanager
 def build_lock(out: Path) -> Iterator[None]:
     """One build per output folder at a time; a second one is refused rather than queued."""
-    lock_path = out.parent / f".{out.name}.lock"
+    lock_path = beside(out, "lock")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         handle = open(lock_path, "a")  # noqa: SIM115 - closed below, after the build it guards
@@ -57,7 +63,7 @@ def write_error(exc: OSError, out: Path) -> BuildError:
 
 
 def staging_dir(out: Path) -> Path:
-    staged = out.parent / f".{out.name}.staging"
+    staged = beside(out, "staging")
     if staged.exists():  # left by a killed build: never trusted, always rebuilt
         shutil.rmtree(staged)
     return staged
@@ -124,7 +130,7 @@ def swap(out: Path, staged: Path) -> None:
     if out.exists() and _exchange(staged, out):
         shutil.rmtree(staged)
         return
-    old = out.parent / f".{out.name}.old"
+    old = beside(out, "old")
     if old.exists():
         shutil.rmtree(old)
     if out.exists():
