@@ -242,7 +242,7 @@ def _pagination(n: int, pages: int) -> dict[str, object]:
     """Links to the neighbouring pages, relative to page n's own folder."""
     def href(target: int) -> str:
         up = "" if n == 1 else "../../"
-        return f"{up}./" if target == 1 else f"{up}page/{target}/"
+        return (up or "./") if target == 1 else f"{up}page/{target}/"
     return {"page": n, "pages": pages, "newer": href(n - 1) if n > 1 else "",
             "older": href(n + 1) if n < pages else ""}
 

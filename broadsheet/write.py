@@ -1,8 +1,13 @@
-"""OutputFile[] -> files on disk, never half-written.
+"""Pages' bytes, by path from the site's root -> files on disk, never half-written.
 
-A build stages the new site in a sibling directory (unchanged files are hard links to the current
-site, so staging costs little), indexes it there, then swaps it in. `serve` writes changed files in
-place instead, each through its own rename, because the server is reading the directory.
+Input: the output folder, and the bytes of the files that changed (`write_file` for one, `stage` and
+`write_in_place` for many) or the paths of those kept. Output: files; a BuildError naming the file
+when the disk refuses. A build stages the new site in a sibling folder: the forked workers that
+render pages write them there with `write_file`, then `stage` adds the rest (unchanged files as hard
+links to the current site, so staging costs little); Pagefind indexes it there; `swap` puts it in
+place. `serve` writes changed files in place instead, each through its own rename, because the
+server is reading the folder. `build_lock` keeps a second build out, and `beside` names the working
+files kept next to the output folder.
 """
 
 from __future__ import annotations
