@@ -17,7 +17,7 @@ from .collect import collect
 from .errors import BuildError, ContentError
 from .parallel import pmap
 from .read import Content, read_content
-from .render import PageSpec, Renderer, plan, template_digests
+from .render import PageSpec, Renderer, plan, shared_values, template_digests
 
 
 def check(options: Options) -> Content:
@@ -29,9 +29,10 @@ def check(options: Options) -> Content:
     problems: dict[str, ContentError] = {}  # by line: a problem both sites have is reported once
     for each, wanted in ((published, None), *(((content, drafts),) if drafts else ())):
         digest = collect(each)
-        renderer = Renderer(options.templates, digest)
+        shared = shared_values(digest)
+        renderer = Renderer(options.templates, shared)
         templates, _ = template_digests(renderer.env)
-        specs = plan(digest, templates)
+        specs = plan(digest, shared, templates)
         for problem in links.check(digest, {spec.path for spec in specs} | assets):
             problems.setdefault(str(problem), problem)
         pages = [spec for spec in specs if wanted is None or _entry_slug(spec) in wanted]
