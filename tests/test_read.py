@@ -174,15 +174,6 @@ def test_a_quoted_date_is_a_date(tmp_path: Path, quote: str) -> None:
     assert (parsed.date.isoformat(), parsed.source.published) == ("2024-05-01", "2020-09-15")
 
 
-def test_a_quoted_impossible_date_is_refused_as_impossible(tmp_path: Path) -> None:
-    text = entry(date='date: "2021-02-29"').replace("published: 2020-09", 'published: "2020-04-31"')
-    assert entry_problems(tmp_path, text) == [
-        "entries/cloud-shop.md:3: date: `2021-02-29` is not a real date: February 2021 has 28 days "
-        "(the last day is 2021-02-28)",
-        "entries/cloud-shop.md:9: source.published: `2020-04-31` is not a real date: April 2020 has 30 days "
-        "(the last day is 2020-04-30)"]
-
-
 @pytest.mark.parametrize(("written", "got"), [
     ('"15/09/2020"', "the text `15/09/2020`"),
     ("20200915", "the number 20200915"),
@@ -204,13 +195,16 @@ def test_the_hint_never_offers_back_what_was_typed(tmp_path: Path) -> None:
         "(did you mean `news`?)"]
 
 
-def test_impossible_dates_are_positioned(tmp_path: Path) -> None:
-    text = entry(date="date: 2021-02-29").replace("published: 2020-09", "published: 2020-13")
+@pytest.mark.parametrize(("quote", "published", "problem"), [
+    ("", "2020-13", "`2020-13` is not a real month: there is no month 13 (write it as YYYY-MM, e.g. 2020-09)"),
+    ('"', '"2020-04-31"', "`2020-04-31` is not a real date: April 2020 has 30 days (the last day is 2020-04-30)"),
+])
+def test_impossible_dates_are_positioned(tmp_path: Path, quote: str, published: str, problem: str) -> None:
+    text = entry(date=f"date: {quote}2021-02-29{quote}").replace("published: 2020-09", f"published: {published}")
     assert entry_problems(tmp_path, text) == [
         "entries/cloud-shop.md:3: date: `2021-02-29` is not a real date: February 2021 has 28 days "
         "(the last day is 2021-02-28)",
-        "entries/cloud-shop.md:9: source.published: `2020-13` is not a real month: there is no month 13 "
-        "(write it as YYYY-MM, e.g. 2020-09)"]
+        f"entries/cloud-shop.md:9: source.published: {problem}"]
 
 
 def test_a_year_alone_is_not_an_entry_date(tmp_path: Path) -> None:
