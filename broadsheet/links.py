@@ -48,12 +48,12 @@ def find(source: str, first_line: int, path: str, folder: str, page: str,
         parts = urlsplit(href)
         if parts.scheme or parts.netloc or (not parts.path and not parts.fragment):
             continue
-        where = unquote(parts.path)
+        where, written = unquote(parts.path), unquote(href)
         if where.endswith(".md"):
             target = _markdown_target(folder, where)
             if not target:
                 problems.append(ContentError(
-                    path, first_line + line, "body", f"link `{href}` leads to `{where}`, which is not an entry or "
+                    path, first_line + line, "body", f"link `{written}` leads to `{where}`, which is not an entry or "
                     "page of the digest", "link to a file in entries/ or pages/, e.g. `other-entry.md`"))
                 continue
         elif where.startswith("/"):
@@ -61,13 +61,13 @@ def find(source: str, first_line: int, path: str, folder: str, page: str,
         else:
             target = _normal(posixpath.join(posixpath.dirname(page), where)) if where else page
         if target.startswith("../"):
-            problems.append(ContentError(path, first_line + line, "body", f"link `{href}` leads outside the site",
+            problems.append(ContentError(path, first_line + line, "body", f"link `{written}` leads outside the site",
                                          _RELATIVE_HINT))
             continue
         if where.endswith(".md") or where.startswith("/"):
             rewrites[href] = relative(page, target) + (f"?{parts.query}" if parts.query else "") + (
                 f"#{parts.fragment}" if parts.fragment else "")
-        links.append(Link(first_line + line, href, target, parts.fragment))
+        links.append(Link(first_line + line, written, target, parts.fragment))
     return tuple(links), rewrites, problems
 
 
@@ -182,7 +182,7 @@ def _suggestion(page: str, link: Link, outputs: Collection[str]) -> str:
     close = closest(name, near)
     if not close:
         return f"link to a page the site has; {_RELATIVE_HINT}"
-    written = unquote(urlsplit(link.href).path)
+    written = urlsplit(link.href).path
     if written.endswith(".md"):
         return f"did you mean `{posixpath.join(posixpath.dirname(written), close)}.md`?"
     return f"did you mean `{relative(page, near[close])}`?"

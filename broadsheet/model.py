@@ -118,7 +118,7 @@ class Link(Record):
     """A link in a body to a page of the site, checked once every page is known (see broadsheet.links)."""
 
     line: int  # in the source file
-    href: str  # as written in the Markdown (made absolute by markdown-it's normalising only)
+    href: str  # as written in the Markdown, for messages
     target: str  # the output file it leads to, from the site's root; ends in "/" for a folder
     fragment: str = ""
 
