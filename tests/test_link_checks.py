@@ -4,12 +4,15 @@ link to a Markdown file of the digest becomes its page's address, and `check` re
 from __future__ import annotations
 
 import json
+import random
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from broadsheet import links
 from broadsheet.build import Options, build
 from broadsheet.errors import BuildError
 from tests.conftest import ENTRY, entry, make_site
@@ -124,3 +127,22 @@ def test_check_reports_broken_links_as_build_does(tmp_path: Path) -> None:
                                       "not have"),
         ("pages/about.md", 6, "link `../entries/cloud-shop.md#p-7`: paragraph 7 does not exist: "
                               "`entries/cloud-shop/` has 4 paragraphs")]
+
+
+def test_bodies_skipped_unparsed_have_no_links_to_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`find` parses only a body whose text could hold a link into the site; on random bodies, it finds
+    the same links and problems as parsing every body would."""
+    seed = random.randrange(2**32)
+    print(f"seed {seed}")
+    rng = random.Random(seed)
+    pieces = ["Plain words.", "[a](other.md)", "[b](https://example.org/x.md)", "[c]( ../../topics/x/ )",
+              "![d](/assets/p.png)", "`[e](x.md)`", "[f][ref]", "[ref]: no-such.md", "[ref]: HTTPS://x.org/",
+              "<https://example.org/>", "[g](//host/x)", "[h](#p-2)", "[i](mailto:x@example.org)", "\n", "\n\n",
+              "> [j](../pages/about.md)", "- [k](x.md#p-1)", "](", "[ref]", "[m](<y z.md>)"]
+    bodies = ["".join(rng.choice(pieces) + rng.choice([" ", "\n", "\n\n"]) for _ in range(rng.randrange(1, 8)))
+              for _ in range(1000)]
+    quick = [links.find(body, 23, "content/entries/a.md", "entries", "entries/a/index.html") for body in bodies]
+    monkeypatch.setattr(links, "_CANDIDATE", re.compile(""))
+    full = [links.find(body, 23, "content/entries/a.md", "entries", "entries/a/index.html") for body in bodies]
+    assert quick == full
+    assert sum(bool(found[0]) for found in full) > 300  # the bodies do hold links, most of the time
