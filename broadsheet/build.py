@@ -18,7 +18,7 @@ from pathlib import Path
 import jinja2
 
 from . import cache as cache_store
-from . import search
+from . import links, search
 from .cache import Cache
 from .collect import collect
 from .errors import BuildError
@@ -153,13 +153,14 @@ def render_site(options: Options, previous: Cache, env: jinja2.Environment | Non
     templates, references = template_digests(renderer.env, previous.templates)
     renderer.preload(templates)
     specs = plan(digest, shared, templates)
+    assets = read_assets(options.assets)
+    links.verify(digest, [*(spec.path for spec in specs), *assets])
     fingerprints = {spec.path: spec.fingerprint for spec in specs}
     todo = [s for s in specs if previous.outputs.get(s.path, ("",))[0] != fingerprints[s.path]]
     parts = search.parts([spec.path for spec in specs if spec.indexed]) if options.search else ()
     staged = mode.folder if isinstance(mode, Staged) else None
     indexing = mode.indexing if isinstance(mode, Staged) else None
     pages = render_pages(PageWriter(renderer, previous.outputs, staged), todo, parts, indexing)
-    assets = read_assets(options.assets)
     hashes = {path: sha for path, sha, _ in pages} | {path: _sha(data) for path, data in assets.items()}
     outputs = {path: previous.outputs[path] for path in fingerprints if path not in hashes}
     outputs.update({path: (fingerprints.get(path, "asset"), sha) for path, sha in hashes.items()})

@@ -5,13 +5,12 @@ mojibake, stray markup, bylines, footers, date lines, stuffed keywords, missing 
 misplaced quotation marks, run-together words, repeats), takes the headline, marks section headings,
 and says what it did in one sentence each, for the curator's note. Pure: no I/O. Bylines and date lines
 leave the body for `Doc.meta`, where the guesses in `broadsheet.ingest` still read them; `speakers`
-and the date patterns are shared with those guesses.
+is shared with those guesses, and the dates both read are `broadsheet.dates`'.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import html
 import itertools
 import re
@@ -20,8 +19,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from .dates import full_date
 from .markdown import SPEAKER as SPEAKER  # the one speaker rule: entry pages show turns with it too
-from .model import MONTHS
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,42 +192,8 @@ def drop_footer(doc: Doc) -> Doc:
     return _with(doc, doc.paragraphs[:start] + tail[end:], step)
 
 
-MONTH = (r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-          r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
-YEAR = r"(?P<y>(?:19|20)\d\d)"
-_FULL_DATES = (
-    re.compile(rf"\b{YEAR}(?:-|/|\.|\u5e74)(?P<m>\d{{1,2}})(?:-|/|\.|\u6708)(?P<d>\d{{1,2}})(?!\d)"),
-    re.compile(rf"\b(?P<m>\d{{1,2}})/(?P<d>\d{{1,2}})/{YEAR}\b"),
-    re.compile(rf"\b{MONTH} (?P<d>\d{{1,2}})(?:st|nd|rd|th)?,? {YEAR}\b"),
-    re.compile(rf"\b(?P<d>\d{{1,2}}) {MONTH},? {YEAR}\b"),
-)
 _DATE_WORDS = re.compile(r"\b(?:published|posted|updated|released|date|time|on|at)\b|\d\d?:\d\d(?::\d\d)?",
                          re.IGNORECASE)
-
-
-def full_date(text: str) -> re.Match[str] | None:
-    """The first real day named in full: 2020-12-02, 09/18/2022, September 15, 2020, 15 September 2020."""
-    found = [m for pattern in _FULL_DATES for m in pattern.finditer(text) if iso_date(m)]
-    return min(found, key=lambda m: m.start(), default=None)
-
-
-def iso_date(m: re.Match[str], year: str = "") -> str:
-    """YYYY-MM-DD if the match names a real day; D/M/Y when M/D/Y cannot be (the first number is over 12)."""
-    month, day = month_number(m), int(m["d"])
-    if m[0].find("/") in (1, 2) and month > 12:
-        month, day = day, month
-    try:
-        return dt.date(int(year or m["y"]), month, day).isoformat()
-    except ValueError:
-        return ""
-
-
-def month_number(m: re.Match[str]) -> int:
-    name = m.groupdict().get("month")
-    return _MONTHS.index(name[:3].lower()) + 1 if name else int(m["m"])
-
-
-_MONTHS = tuple(name[:3].lower() for name in MONTHS)
 
 
 def _is_date_line(p: str) -> bool:

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .build import Options, build
+from .check import check
 from .errors import BuildError
-from .read import read_content
 from .write import write_error
 
 
@@ -102,7 +102,7 @@ def report(exc: BuildError) -> None:
 
 def run_check(args: argparse.Namespace) -> int:
     try:
-        content = read_content(args.content, drafts=True)
+        content = check(Options(content=args.content))
     except BuildError as exc:
         if args.format == "json":
             print(json.dumps({"ok": False, "errors": [e.as_dict() for e in exc.errors]}, indent=2))

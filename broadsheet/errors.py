@@ -47,9 +47,13 @@ class BuildError(Exception):
 
 
 def closest(word: str, choices: Iterable[str]) -> str:
-    """The known name most like `word` (a typo, a slip of case), or ''."""
-    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    return close[0] if close else ""
+    """The known name most like `word` (a typo, a slip of case), or '': never `word` itself, which
+    would be no help."""
+    by_lower: dict[str, str] = {}
+    for choice in sorted(choices):
+        by_lower.setdefault(choice.lower(), choice)
+    close = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=0.6)
+    return by_lower[close[0]] if close and by_lower[close[0]] != word else ""
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

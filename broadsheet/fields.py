@@ -6,9 +6,9 @@ import datetime as dt
 import re
 import unicodedata
 
+from .dates import as_date, as_month
 from .errors import ContentError, closest, did_you_mean
-from .model import MONTHS
-from .yamlfile import Key, Loaded, dotted
+from .yamlfile import Key, Loaded, dotted, impossible_date
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Top-level names the site itself uses, and names Windows cannot store: no page, entry or registry
@@ -18,16 +18,9 @@ RESERVED = frozenset((
     "feed-xml", "sitemap", "robots", "404", "page", "pages", "con", "prn", "aux", "nul",
     *(f"{port}{n}" for port in ("com", "lpt") for n in range(10))))
 _YEAR_MONTH = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Invisible characters that XML (the feeds) forbids or that editors hide; YAML lets "\x07" escapes through.
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
-_MONTHS = {name.lower()[:3]: n for n, name in enumerate(MONTHS, 1)}
-_DATE_FORMATS = (  # (pattern, order of year/month/day groups)
-    (re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"), "ymd"),
-    (re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$"), "?"),
-    (re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,})\.?,?\s+(\d{4})$"), "dby"),
-    (re.compile(r"^([A-Za-z]{3,})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$"), "bdy"),
-    (re.compile(r"^(\d{4})(\d{2})(\d{2})$"), "ymd"),
-)
 
 
 def shown(value: str, limit: int = 80) -> str:
@@ -59,43 +52,6 @@ def _what(value: object) -> str:
     if isinstance(value, str):
         return f"the text `{shown(value)}`"
     return "nothing"
-
-
-def suggest_date(text: str) -> str:
-    """`15/09/2020`, `2020-9-15`, `15 September 2020` -> `2020-09-15`; '' when unclear or not a real day."""
-    for pattern, order in _DATE_FORMATS:
-        match = pattern.match(text.strip())
-        if not match:
-            continue
-        a, b, c = match.groups()
-        if order == "?":  # day and month are told apart only when one of them is over 12
-            day_first = int(a) > 12 >= int(b)
-            if not day_first and not int(b) > 12 >= int(a):
-                return ""
-            year, month, day = c, (b if day_first else a), (a if day_first else b)
-        elif order == "ymd":
-            year, month, day = a, b, c
-        else:
-            word, day = (b, a) if order == "dby" else (a, b)
-            year, month = c, str(_MONTHS.get(word.lower()[:3], 0))
-        try:
-            return dt.date(int(year), int(month), int(day)).isoformat()
-        except ValueError:
-            return ""
-    return ""
-
-
-def suggest_month(text: str) -> str:
-    """`September 2020`, `2020/9`, `09/2020` -> `2020-09`; '' when unclear."""
-    match = re.match(r"^([A-Za-z]{3,})\.?,?\s+(\d{4})$", text.strip())
-    if match and match.group(1).lower()[:3] in _MONTHS:
-        return f"{match.group(2)}-{_MONTHS[match.group(1).lower()[:3]]:02d}"
-    match = re.match(r"^(\d{4})[-/.](\d{1,2})$|^(\d{1,2})[-/.](\d{4})$", text.strip())
-    if match:
-        year, month = (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(3))
-        if 1 <= int(month) <= 12:
-            return f"{year}-{int(month):02d}"
-    return ""
 
 
 class Fields:
@@ -186,18 +142,35 @@ class Fields:
         return value
 
     def date(self, field: str) -> dt.date | None:
+        """A date: a YAML date, or text that is one (many editors and the advice to quote values YAML
+        would misread both put dates in quotes)."""
         value = self.data.get(field)
         if isinstance(value, dt.date):
             return value
+        if isinstance(value, str) and value.strip():
+            parsed = self._iso_date(field, value.strip())
+            if parsed is not None or _ISO_DATE.match(value.strip()):
+                return parsed
         if value is None and field not in self.data:
             self.missing(field, f"add `{field}: YYYY-MM-DD`")
-        elif value is None:
+        elif value is None or (isinstance(value, str) and not value.strip()):
             self.error(field, "is blank", "write it as YYYY-MM-DD, e.g. 2020-09-15")
         else:
-            suggestion = suggest_date(str(value)) if isinstance(value, str | int) else ""
-            self.error(field, f"expected a date as YYYY-MM-DD, got {describe(value)}",
-                       f"did you mean `{suggestion}`?" if suggestion else "write it as YYYY-MM-DD, e.g. 2020-09-15")
+            suggestion = as_date(str(value)) if isinstance(value, str | int) and not isinstance(value, bool) else ""
+            self.error(field, f"expected a date as YYYY-MM-DD, got {describe(value)}", _did_you_mean(
+                suggestion, str(value), "write it as YYYY-MM-DD, e.g. 2020-09-15"))
         return None
+
+    def _iso_date(self, field: str, text: str) -> dt.date | None:
+        """The day `text` names if it is written YYYY-MM-DD; records why not if it is written so but
+        names no day (`2024-02-30`); None otherwise."""
+        if not _ISO_DATE.match(text):
+            return None
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            self.error(field, *impossible_date(text))
+            return None
 
     def partial_date(self, field: str) -> str:
         """YYYY, YYYY-MM or YYYY-MM-DD: a source may state only the year or the month."""
@@ -215,9 +188,12 @@ class Fields:
                 self.error(field, f"`{text.strip()}` is not a real month: there is no month {match.group(2)}",
                            "write it as YYYY-MM, e.g. 2020-09")
                 return ""
-        suggestion = (suggest_month(text) or suggest_date(text)) if isinstance(text, str) else ""
-        self.error(field, f"expected YYYY, YYYY-MM or YYYY-MM-DD, got {describe(value)}",
-                   f"did you mean `{suggestion}`?" if suggestion else "e.g. 2020, 2020-09 or 2020-09-15")
+            day = self._iso_date(field, text.strip())
+            if day is not None or _ISO_DATE.match(text.strip()):
+                return day.isoformat() if day else ""
+        suggestion = (as_month(text) or as_date(text)) if isinstance(text, str) else ""
+        self.error(field, f"expected YYYY, YYYY-MM or YYYY-MM-DD, got {describe(value)}", _did_you_mean(
+            suggestion, str(text), "e.g. 2020, 2020-09 or 2020-09-15"))
         return ""
 
     def integer(self, field: str) -> int | None:
@@ -234,7 +210,7 @@ class Fields:
         value = self.text(field)
         if value and value not in choices:
             self.error(field, f"`{shown(value)}` is not one of {', '.join(choices)}",
-                       did_you_mean(value.lower(), choices))
+                       did_you_mean(value, choices))
             return ""
         return value
 
@@ -280,6 +256,11 @@ class Fields:
             else:
                 items.wrong_type(i, "an item like `- text: ...`", item)
         return out
+
+
+def _did_you_mean(suggestion: str, written: str, otherwise: str) -> str:
+    """A hint offering `suggestion`, unless there is none or it is what was written already."""
+    return f"did you mean `{suggestion}`?" if suggestion and suggestion != written.strip() else otherwise
 
 
 def is_web_url(value: str) -> bool:

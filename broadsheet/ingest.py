@@ -18,7 +18,8 @@ from typing import TextIO
 
 import yaml
 
-from .cleanup import MONTH, PIPELINE, SPEAKER, YEAR, Doc, full_date, iso_date, month_number, speakers
+from .cleanup import PIPELINE, SPEAKER, Doc, speakers
+from .dates import MONTH, YEAR, YEAR_MONTHS, full_date, iso_date, month_number
 from .fields import RESERVED, SLUG
 
 SLUG_MAX = 60
@@ -154,10 +155,6 @@ _MONTH_DAYS = (
     re.compile(rf"\b{MONTH} (?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b"),
     re.compile(rf"\b(?P<d>\d{{1,2}}) {MONTH}\b"),
 )
-_YEAR_MONTHS = (
-    re.compile(rf"\b{MONTH},? {YEAR}\b"),
-    re.compile(rf"\b{YEAR}(?:-|/|\u5e74)(?P<m>0?[1-9]|1[0-2])(?:\u6708|\b)(?![-/]\d)"),
-)
 _YEAR_ALONE = re.compile(rf"^(?:(?:published|posted|updated|released|dated)\b\D{{0,20}})?{YEAR}$", re.I)
 
 
@@ -172,7 +169,7 @@ def guess_published(texts: tuple[str, ...]) -> str:
             if len(years) == 1 and iso_date(m, min(years)):
                 return iso_date(m, min(years))
     for text in texts:
-        for m in filter(None, (pattern.search(text) for pattern in _YEAR_MONTHS)):
+        for m in filter(None, (pattern.search(text) for pattern in YEAR_MONTHS)):
             return f"{m['y']}-{month_number(m):02d}"
     return next((m["y"] for m in map(_YEAR_ALONE.search, texts) if m), "")
 

@@ -56,6 +56,11 @@ def _focusable(render: Callable[..., str]) -> Callable[..., str]:
     return rule
 
 
+def parse_tokens(source: str) -> list[Token]:
+    """markdown-it's tokens for `source`, as the body is rendered from: for the link checks."""
+    return _md().parse(source)
+
+
 def prepare() -> None:
     """Set markdown-it up now: before forking workers that will all need it, it is done once."""
     _md()

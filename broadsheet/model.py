@@ -103,6 +103,26 @@ class Quote(Record):
     by: str = ""  # a person slug, or "" when unattributed
 
 
+def entry_output(slug: str) -> str:
+    """The file an entry's page is written to, from the site's root: the one place this address is made."""
+    return f"entries/{slug}/index.html"
+
+
+def page_output(slug: str) -> str:
+    """The file a free page is written to, from the site's root."""
+    return f"{slug}/index.html"
+
+
+@dataclass(frozen=True, slots=True)
+class Link(Record):
+    """A link in a body to a page of the site, checked once every page is known (see broadsheet.links)."""
+
+    line: int  # in the source file
+    href: str  # as written in the Markdown, for messages
+    target: str  # the output file it leads to, from the site's root; ends in "/" for a folder
+    fragment: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class Entry(Record):
     """One source document and its curation, validated and with its body rendered."""
@@ -126,6 +146,7 @@ class Entry(Record):
     words: int
     digest: str  # entry_digest: changes whenever any field above may change; pages' fingerprints use it
     notes: tuple[str, ...] = ()  # raw HTML the page leaves out, as `file:line: body: ...` notes for `check`
+    links: tuple[Link, ...] = ()  # the body's links to pages of the site (the digest covers them: see read)
 
     @property
     def year(self) -> str:
@@ -142,6 +163,7 @@ class Page(Record):
     description: str
     body_html: str
     digest: str
+    links: tuple[Link, ...] = ()  # the body's links to pages of the site
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
 import hashlib
 import os
 import re
@@ -19,14 +18,28 @@ from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
-from .errors import BuildError, ContentError
+from . import __version__, links
+from .errors import BuildError, ContentError, closest
 from .fields import CONTROL, RESERVED, SLUG, Fields, describe
 from .markdown import Body, render_body, render_page
 from .markdown import prepare as prepare_markdown
-from .model import KINDS, Entry, KeyPoint, Organization, Page, Person, Quote, Registry, Site, Source, Topic
+from .model import (
+    KINDS,
+    Entry,
+    KeyPoint,
+    Organization,
+    Page,
+    Person,
+    Quote,
+    Registry,
+    Site,
+    Source,
+    Topic,
+    entry_output,
+    page_output,
+)
 from .sanitise import MAX_HTML_DEPTH
-from .yamlfile import load_yaml
+from .yamlfile import Loaded, load_yaml
 
 MAX_BYTES = 2 * 1024 * 1024
 Stamp = tuple[int, int, int, int]  # a file's st_mtime_ns, st_ctime_ns, st_size and st_ino
@@ -312,6 +325,19 @@ def removed_notes(path: str, body: Body, body_line: int) -> tuple[str, ...]:
                  for line, what in body.removed)
 
 
+def _front_matter(loaded: Loaded | None, path: str, errors: list[ContentError]) -> Fields | None:
+    """The front matter's fields; an empty block (`---` then `---`) has none, so that each required
+    field is reported missing, as in any other file."""
+    if loaded is None:
+        return None
+    value = {} if loaded.value is None else loaded.value
+    if not isinstance(value, dict):
+        errors.append(ContentError(path, loaded.line(), "", "front matter must be `field: value` lines, got "
+                                   + describe(value)))
+        return None
+    return Fields(value, loaded, path, errors)
+
+
 def body_problems(path: str, source: str, body: Body, body_line: int) -> list[ContentError]:
     """What is wrong with a rendered body: nesting that would lose text, invisible control characters."""
     problems = []
@@ -472,32 +498,31 @@ class EntryReader:
             return None
         loaded, problems = load_yaml(front, path, 2)
         errors.extend(problems)
-        if loaded is None:
+        f = _front_matter(loaded, path, errors)
+        if f is None:
             return None
-        if not isinstance(loaded.value, dict):
-            errors.append(ContentError(path, loaded.line(), "", "front matter must be `field: value` lines, got "
-                                       + describe(loaded.value)))
-            return None
-        f = Fields(loaded.value, loaded, path, errors)
         f.refuse_unknown(ENTRY_FIELDS)
         draft = f.boolean("draft")
         kind = f.choice("kind", KINDS)
         body = render_body(body_text, dialogue=kind == "interview")
         errors.extend(body_problems(path, body_text, body, body_line))
+        slug = Path(path).name[:-3]
+        found, rewrites, problems = links.find(body_text, body_line, path, "entries", entry_output(slug))
+        errors.extend(problems)
         source = self.source(f, draft)
         summary = f.text("summary", required=not draft)
         words = _WORD.findall(body.text.lower())
         if summary:
             self.check_original(f, summary, words)
         entry = Entry(
-            slug=Path(path).name[:-3], path=path, title=f.text("title"), date=f.date("date") or _NO_DATE,
+            slug=slug, path=path, title=f.text("title"), date=f.date("date") or _NO_DATE,
             kind=kind, source=source, summary=summary,
             key_points=self.key_points(f, body.paragraphs), quotes=self.quotes(f, body.text),
             topics=self.refs(f, "topics", required=not draft), people=self.refs(f, "people"),
             organizations=self.refs(f, "organizations"), curator_note=f.text("curator_note", False),
-            draft=draft, body_html=body.html, paragraphs=body.paragraphs,
+            draft=draft, body_html=links.rewrite(body.html, rewrites), paragraphs=body.paragraphs,
             words=len(words), digest=entry_digest(path, hashlib.sha256(raw).hexdigest(), self.registry.digest),
-            notes=removed_notes(path, body, body_line))
+            notes=removed_notes(path, body, body_line), links=found)
         return entry
 
     def source(self, f: Fields, draft: bool) -> Source:
@@ -517,7 +542,7 @@ class EntryReader:
             item.refuse_unknown(("text", "see"))
             text, see = item.text("text"), item.integer("see")
             if see is not None and not 1 <= see <= paragraphs:
-                item.error("see", *_see_problem(see, paragraphs))
+                item.error("see", *links.paragraph_problem(see, paragraphs))
             elif see is not None:
                 points.append(KeyPoint(text, see))
         return tuple(points)
@@ -530,9 +555,9 @@ class EntryReader:
             text = item.text("text")
             by = self._resolve(item, "by", "people", item.text("by", False)) if "by" in item.data else ""
             if text and _normalise_quote(text) not in haystack:
-                closest = closest_sentence(text, body_text)
+                passage = closest_sentence(text, body_text)
                 item.error("text", "quote not found in the body",
-                           f"the closest passage in the body is `{closest}`" if closest else
+                           f"the closest passage in the body is `{passage}`" if passage else
                            "copy it verbatim from the source text; spacing and quote marks may differ")
             quotes.append(Quote(text, by))
         return tuple(quotes)
@@ -557,8 +582,8 @@ class EntryReader:
         slug = self.tables[kind].get(name.lower())
         if slug is None and kind not in self.unread:
             singular = {"topics": "topic", "people": "person", "organizations": "organisation"}[kind]
-            close = difflib.get_close_matches(name.lower(), sorted(self.spellings[kind]), n=1, cutoff=0.6)
-            suggestion = f"did you mean `{self.spellings[kind][close[0]]}`? " if close else ""
+            close = closest(name, self.spellings[kind].values())
+            suggestion = f"did you mean `{close}`? " if close else ""
             f.error(field, f"unknown {singular} `{name}`", f"{suggestion}define it in {kind}.yaml if it is new")
         return slug or ""
 
@@ -577,14 +602,6 @@ def _spellings(items: Iterable[Topic | Person | Organization]) -> dict[str, str]
     return names
 
 
-def _see_problem(see: int, paragraphs: int) -> tuple[str, str]:
-    has = f"the body has {paragraphs} paragraph{'s' if paragraphs != 1 else ''}"
-    if see < 1:
-        return f"`{see}` is not a paragraph number: they count from 1 and {has}", "use 1 for the first paragraph"
-    return (f"paragraph {see} does not exist: {has}",
-            "count top-level paragraphs from 1; headings, lists and block quotes do not count")
-
-
 def _normalise_quote(text: str) -> str:
     return " ".join(text.translate(_QUOTE_MARKS).split())
 
@@ -592,10 +609,8 @@ def _normalise_quote(text: str) -> str:
 def closest_sentence(quote: str, body: str) -> str:
     """The body sentence most like `quote` (a misremembered word, a changed tense), or ''."""
     sentences = [s for s in (_normalise_quote(s) for s in _SENTENCE.findall(body)) if s]
-    close = difflib.get_close_matches(_normalise_quote(quote), sentences, n=1, cutoff=0.6)
-    if not close:
-        return ""
-    return close[0] if len(close[0]) <= 160 else close[0][:159] + "…"
+    close = closest(_normalise_quote(quote), sentences)
+    return close if len(close) <= 160 else close[:159] + "…"
 
 
 def copied_run(summary: str, body_words: Sequence[str]) -> str:
@@ -636,17 +651,17 @@ def read_page(rel: str, raw: bytes, errors: list[ContentError], notes: list[str]
     front, body_text, body_line, problem = split_front_matter(text, rel) if text else ("", "", 0, problem)
     loaded, problems = load_yaml(front, rel, 2) if not problem else (None, [problem])
     errors.extend(problems)
-    if loaded is None:
+    f = _front_matter(loaded, rel, errors)
+    if f is None:
         return None
-    if not isinstance(loaded.value, dict):
-        errors.append(ContentError(rel, loaded.line(), "", "front matter must be `field: value` lines, got "
-                                   + describe(loaded.value)))
-        return None
-    f = Fields(loaded.value, loaded, rel, errors)
     f.refuse_unknown(("title", "description"))
     body = render_page(body_text)
     errors.extend(body_problems(rel, body_text, body, body_line))
     if notes is not None:
         notes.extend(removed_notes(rel, body, body_line))
+    slug = Path(rel).name[:-3]
+    found, rewrites, problems = links.find(body_text, body_line, rel, "pages", page_output(slug))
+    errors.extend(problems)
     title, description = f.text("title"), f.text("description", False)
-    return Page(Path(rel).name[:-3], rel, title, description, body.html, hashlib.sha256(raw).hexdigest()[:16])
+    return Page(slug, rel, title, description, links.rewrite(body.html, rewrites),
+                hashlib.sha256(raw).hexdigest()[:16], found)

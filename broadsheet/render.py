@@ -21,7 +21,7 @@ from jinja2 import meta
 from . import ENGINE, cjk, search
 from .errors import BuildError, ContentError
 from .fingerprint import digest_of, fingerprint
-from .model import MONTHS, Digest, Entry
+from .model import MONTHS, Digest, Entry, entry_output, page_output
 from .read import LITTER
 
 PER_PAGE = 50
@@ -171,7 +171,7 @@ def plan(digest: Digest, shared: Mapping[str, object], templates: Mapping[str, s
     add("search/index.html", "search.html", merge=[f"{f.removeprefix(search.BUNDLE + '/')}/" for f in folders[1:]])
     add("404.html", "404.html")
     for page in digest.pages:
-        add(f"{page.slug}/index.html", "page.html", page=page)
+        add(page_output(page.slug), "page.html", page=page)
     if digest.site.base_url:
         add("feed.xml", "feed.xml", entries=digest.entries[:FEED_SIZE], topic=None)
         for slug, listed in digest.by_topic.items():
@@ -187,7 +187,7 @@ def _entry_pages(digest: Digest, page_fp: str) -> Iterator[PageSpec]:
     it builds its PageSpecs directly, fingerprinted as `add` does."""
     newer, older = digest.newer.get, digest.older.get
     for entry in digest.entries:
-        path = f"entries/{entry.slug}/index.html"
+        path = entry_output(entry.slug)
         context = {"entry": entry, "related": digest.related[entry.slug], "newer": newer(entry.slug),
                    "older": older(entry.slug)}
         yield PageSpec(path, "entry.html", context, fingerprint(page_fp, path, digest_of(context)), True)
@@ -234,7 +234,7 @@ def _pagination(n: int, pages: int) -> dict[str, object]:
     """Links to the neighbouring pages, relative to page n's own folder."""
     def href(target: int) -> str:
         up = "" if n == 1 else "../../"
-        return f"{up}./" if target == 1 else f"{up}page/{target}/"
+        return (up or "./") if target == 1 else f"{up}page/{target}/"
     return {"page": n, "pages": pages, "newer": href(n - 1) if n > 1 else "",
             "older": href(n + 1) if n < pages else ""}
 

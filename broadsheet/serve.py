@@ -36,7 +36,7 @@ from .errors import BuildError, ContentError
 from .render import make_env
 from .server import HOST, Hub, SiteServer
 from .watch import watch
-from .write import build_lock, link_tree, safe_path, swap, write_in_place
+from .write import beside, build_lock, link_tree, safe_path, swap, write_in_place
 
 MOST_PATHS = 400  # a reload naming more changed files than this just says "everything"
 
@@ -103,7 +103,7 @@ def wait_for_signal() -> None:
 
 def remove_leftovers(out: Path) -> None:
     """Delete index work folders a killed server left beside `out`."""
-    for folder in out.parent.glob(f".{out.name}.search-*"):
+    for folder in out.parent.glob(beside(out, "search-*").name):
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -219,7 +219,7 @@ class Session:
         out = self.options.out
         lower_priority()
         started = time.perf_counter()
-        work = self._work = Path(tempfile.mkdtemp(prefix=f".{out.name}.search-", dir=out.parent))
+        work = self._work = Path(tempfile.mkdtemp(prefix=beside(out, "search-").name, dir=out.parent))
         try:
             with self.lock:  # a copy between two rebuilds, so the index matches one state of the site
                 site, build_number, shards = self._site, self.hub.status().build, self._shards

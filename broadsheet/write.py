@@ -1,8 +1,13 @@
-"""OutputFile[] -> files on disk, never half-written.
+"""Pages' bytes, by path from the site's root -> files on disk, never half-written.
 
-A build stages the new site in a sibling directory (unchanged files are hard links to the current
-site, so staging costs little), indexes it there, then swaps it in. `serve` writes changed files in
-place instead, each through its own rename, because the server is reading the directory.
+Input: the output folder, and the bytes of the files that changed (`write_file` for one, `stage` and
+`write_in_place` for many) or the paths of those kept. Output: files; a BuildError naming the file
+when the disk refuses. A build stages the new site in a sibling folder: the forked workers that
+render pages write them there with `write_file`, then `stage` adds the rest (unchanged files as hard
+links to the current site, so staging costs little); Pagefind indexes it there; `swap` puts it in
+place. `serve` writes changed files in place instead, each through its own rename, because the
+server is reading the folder. `build_lock` keeps a second build out, and `beside` names the working
+files kept next to the output folder.
 """
 
 from __future__ import annotations
@@ -29,10 +34,16 @@ def safe_path(root: Path, rel: str) -> Path:
     return root.joinpath(*parts)
 
 
+def beside(out: Path, purpose: str) -> Path:
+    """A working file or folder of the builds of `out`, kept beside it rather than in it, and named
+    after it: `.site.lock`, `.site.staging`, `.site.old`, `.site.search-…` (see .gitignore)."""
+    return out.parent / f".{out.name}.{purpose}"
+
+
 @contextlib.contextmanager
 def build_lock(out: Path) -> Iterator[None]:
     """One build per output folder at a time; a second one is refused rather than queued."""
-    lock_path = out.parent / f".{out.name}.lock"
+    lock_path = beside(out, "lock")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         handle = open(lock_path, "a")  # noqa: SIM115 - closed below, after the build it guards
@@ -57,7 +68,7 @@ def write_error(exc: OSError, out: Path) -> BuildError:
 
 
 def staging_dir(out: Path) -> Path:
-    staged = out.parent / f".{out.name}.staging"
+    staged = beside(out, "staging")
     if staged.exists():  # left by a killed build: never trusted, always rebuilt
         shutil.rmtree(staged)
     return staged
@@ -124,7 +135,7 @@ def swap(out: Path, staged: Path) -> None:
     if out.exists() and _exchange(staged, out):
         shutil.rmtree(staged)
         return
-    old = out.parent / f".{out.name}.old"
+    old = beside(out, "old")
     if old.exists():
         shutil.rmtree(old)
     if out.exists():

@@ -1,4 +1,9 @@
-"""The digest that ships in content/: it builds cleanly, and the junk of the raw sources is gone."""
+"""The digest that ships in content/: it builds cleanly, and content checks of its committed files.
+
+The `test_content_*` checks read what the curator committed: they fail when those files change, not
+when the code does. The cleanup rules that take such junk out are tested on raw documents in
+test_ingest.py.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +19,8 @@ from broadsheet.read import read_content
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
-# What the raw documents carry that is not the article (see the curator's notes on each entry).
+# What the raw documents carried that is not the article (see the curator's notes on each entry), and
+# that the curated entries must not bring back.
 JUNK = [
     "getUrls?link=",
     "growth of span>",  # a stray markup fragment
@@ -42,13 +48,13 @@ def test_the_digest_builds_with_no_warnings(tmp_path: Path) -> None:
     assert "from 5 entries" in result.stdout
 
 
-def test_none_of_the_source_junk_reaches_the_site(site: Path) -> None:
+def test_content_none_of_the_source_junk_is_in_the_curated_digest(site: Path) -> None:
     found = [(str(page.relative_to(site)), junk) for page in site.rglob("*") if page.is_file()
              for junk in JUNK if junk in page.read_text(encoding="utf-8", errors="replace")]
     assert found == []
 
 
-def test_the_interviewer_question_appears_once() -> None:
+def test_content_the_interviewer_question_appears_once() -> None:
     body = (CONTENT / "entries/zhang-jianfeng-cloud-interview.md").read_text(encoding="utf-8")
     question = "The spread of the new crown epidemic has brought a particularly significant impact"
     assert body.count(question) == 1
@@ -78,7 +84,7 @@ def test_jack_ma_page_shows_his_quotes_and_aliases(site: Path) -> None:
     assert html.count('<figure class="quote">') >= 2
 
 
-def test_curation_meets_the_editorial_bar() -> None:
+def test_content_curation_meets_the_editorial_bar() -> None:
     content = read_content(CONTENT)
     assert len(content.registry.topics) in range(8, 13)
     for entry in content.entries:

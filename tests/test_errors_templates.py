@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from broadsheet.build import PROJECT, Options, build
+from broadsheet.check import check
 from broadsheet.errors import BuildError
 
-from .conftest import make_site
+from .conftest import ENTRY, make_site
 
 HINT = "(fix the template; the previous site is untouched)"
 
@@ -94,3 +95,30 @@ def test_any_exception_in_a_template_is_reported_not_raised(tmp_path: Path) -> N
     assert failed_build(tmp_path, templates) == [
         f"templates/entry.html:{line}: ZeroDivisionError: division by zero "
         f"while rendering entry content/entries/cloud-shop.md {HINT}"]
+
+
+@pytest.mark.parametrize(("name", "marker", "insert"), [
+    ("entry.html", "{% block main %}", "{{ entry.subtitle }}"),
+    ("base.html", "<body>", "{% endif %}"),
+    ("topic.html", "{% block main %}", "{{ topic.colour }}"),
+])
+def test_check_finds_what_the_build_would_stop_at(tmp_path: Path, name: str, marker: str, insert: str) -> None:
+    """`check` renders every page in memory, so a broken template cannot pass it and fail `build`."""
+    templates, _ = broken_templates(tmp_path, name, marker, insert)
+    expected = failed_build(tmp_path, templates)
+    with pytest.raises(BuildError) as caught:
+        check(Options(content=tmp_path / "content", templates=templates))
+    assert [str(e).replace(f"{tmp_path}/", "") for e in caught.value.errors] == expected
+
+
+def test_check_renders_the_pages_of_drafts_too(tmp_path: Path) -> None:
+    """A draft is built with --drafts: a template that breaks only on its page fails `check`."""
+    templates, line = broken_templates(tmp_path, "entry.html", "{% block main %}",
+                                       "{% if entry.draft %}{{ entry.subtitle }}{% endif %}")
+    content = make_site(tmp_path, {"entries/draft.md": ENTRY.replace("curator_note:", "draft: true\ncurator_note:")})
+    build(Options(content=content, out=tmp_path / "site", templates=templates, search=False))
+    with pytest.raises(BuildError) as caught:
+        check(Options(content=content, templates=templates))
+    assert [str(e).replace(f"{tmp_path}/", "") for e in caught.value.errors] == [
+        f"templates/entry.html:{line}: 'broadsheet.model.Entry object' has no attribute 'subtitle' "
+        f"while rendering entry content/entries/draft.md {HINT}"]

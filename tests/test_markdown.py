@@ -44,26 +44,25 @@ PATHOLOGICAL = {
     "100,000 unclosed <li>": '"<ul>" + "<li>x" * 100_000 + "\\n"',
 }
 _CHILD = """
-import json, sys, time
+import json, sys
 from broadsheet.markdown import render_body
-source = eval(sys.argv[1])
-started = time.perf_counter()
-body = render_body(source)
-print(json.dumps({"seconds": time.perf_counter() - started, "too_deep": body.too_deep,
-                  "html_too_deep": body.html_too_deep}))
+body = render_body(eval(sys.argv[1]))
+print(json.dumps({"too_deep": body.too_deep, "html_too_deep": body.html_too_deep}))
 """
 
 
 @pytest.mark.parametrize("name", PATHOLOGICAL)
 def test_pathological_markdown_finishes(name: str) -> None:
-    """Each takes well under 2 s here (the slowest, 200,000 `[`, about 1.5 s); the guard is generous so a
-    loaded machine does not fail the test, while a hang or a quadratic blow-up still does."""
-    result = subprocess.run([sys.executable, "-c", _CHILD, PATHOLOGICAL[name]], capture_output=True, text=True,
-                            timeout=20, check=True)
+    """Each takes well under 2 s here (the slowest, 200,000 `[`, about 1.5 s). It runs in a child
+    process so that a hang or a quadratic blow-up fails the test, rather than stalling the suite: the
+    limit is generous, for a loaded machine, and only a stop; the test asserts what the body reports."""
+    try:
+        result = subprocess.run([sys.executable, "-c", _CHILD, PATHOLOGICAL[name]], capture_output=True,
+                                text=True, timeout=60, check=True)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"rendering {name} did not finish in 60 s")
     report = json.loads(result.stdout)
-    assert report["seconds"] < 20
-    deep = "deep" in name
-    assert (report["too_deep"] >= 0) == deep
+    assert (report["too_deep"] >= 0) == ("deep" in name)
     assert (report["html_too_deep"] >= 0) == ("nested <div>" in name)
 
 

@@ -166,13 +166,45 @@ def test_dates_in_other_formats(tmp_path: Path, written: str, hint: str) -> None
         f"entries/cloud-shop.md:3: date: expected a date as YYYY-MM-DD, got the text `{written}` ({hint})"]
 
 
-def test_impossible_dates_are_positioned(tmp_path: Path) -> None:
-    text = entry(date="date: 2021-02-29").replace("published: 2020-09", "published: 2020-13")
+@pytest.mark.parametrize("quote", ['"', "'"])
+def test_a_quoted_date_is_a_date(tmp_path: Path, quote: str) -> None:
+    text = entry(date=f"date: {quote}2024-05-01{quote}").replace("published: 2020-09",
+                                                                 f"published: {quote}2020-09-15{quote}")
+    [parsed] = read_content(make_site(tmp_path, {"entries/cloud-shop.md": text})).entries
+    assert (parsed.date.isoformat(), parsed.source.published) == ("2024-05-01", "2020-09-15")
+
+
+@pytest.mark.parametrize(("written", "got"), [
+    ('"15/09/2020"', "the text `15/09/2020`"),
+    ("20200915", "the number 20200915"),
+    ("15.09.2020", "the text `15.09.2020`"),
+])
+def test_a_date_in_another_format_gets_its_iso_form(tmp_path: Path, written: str, got: str) -> None:
+    assert entry_problems(tmp_path, entry(date=f"date: {written}")) == [
+        f"entries/cloud-shop.md:3: date: expected a date as YYYY-MM-DD, got {got} (did you mean `2020-09-15`?)"]
+
+
+def test_the_hint_never_offers_back_what_was_typed(tmp_path: Path) -> None:
+    """`2020-09-15` is a date to every date rule; a field that wants a year or a month also takes it."""
+    text = entry(date='date: "2024-05-01 "').replace("published: 2020-09", 'published: "2020-9"')
+    assert entry_problems(tmp_path, text) == [
+        "entries/cloud-shop.md:9: source.published: expected YYYY, YYYY-MM or YYYY-MM-DD, got the text "
+        "`2020-9` (did you mean `2020-09`?)"]
+    assert entry_problems(tmp_path, entry(kind="kind: News")) == [
+        "entries/cloud-shop.md:4: kind: `News` is not one of news, interview, speech, commentary, feature "
+        "(did you mean `news`?)"]
+
+
+@pytest.mark.parametrize(("quote", "published", "problem"), [
+    ("", "2020-13", "`2020-13` is not a real month: there is no month 13 (write it as YYYY-MM, e.g. 2020-09)"),
+    ('"', '"2020-04-31"', "`2020-04-31` is not a real date: April 2020 has 30 days (the last day is 2020-04-30)"),
+])
+def test_impossible_dates_are_positioned(tmp_path: Path, quote: str, published: str, problem: str) -> None:
+    text = entry(date=f"date: {quote}2021-02-29{quote}").replace("published: 2020-09", f"published: {published}")
     assert entry_problems(tmp_path, text) == [
         "entries/cloud-shop.md:3: date: `2021-02-29` is not a real date: February 2021 has 28 days "
         "(the last day is 2021-02-28)",
-        "entries/cloud-shop.md:9: source.published: `2020-13` is not a real month: there is no month 13 "
-        "(write it as YYYY-MM, e.g. 2020-09)"]
+        f"entries/cloud-shop.md:9: source.published: {problem}"]
 
 
 def test_a_year_alone_is_not_an_entry_date(tmp_path: Path) -> None:
@@ -257,6 +289,24 @@ def test_see_counts_only_top_level_paragraphs(tmp_path: Path) -> None:
     assert problems(content) == [
         "entries/cloud-shop.md:14: key_points[0].see: paragraph 3 does not exist: the body has 2 paragraphs "
         "(count top-level paragraphs from 1; headings, lists and block quotes do not count)"]
+
+
+def test_references_ignore_case_and_resolve_to_the_slug(tmp_path: Path) -> None:
+    """An entry names a topic, person or organisation in any case, like an alias; the page uses the slug."""
+    text = entry(topics="topics: [CLOUD, Cloud Computing]", people="people: [MA YUN]",
+                 organizations="organizations: [ALIBABA group]").replace("by: jack-ma", "by: Jack-Ma")
+    [parsed] = read_content(make_site(tmp_path, {"entries/cloud-shop.md": text})).entries
+    assert (parsed.topics, parsed.people, parsed.organizations, parsed.quotes[0].by) == (
+        ("cloud",), ("jack-ma",), ("alibaba",), "jack-ma")
+
+
+def test_registry_keys_must_be_lower_case_slugs(tmp_path: Path) -> None:
+    """A key is a slug and names a folder of the site: `AI-Policy` would differ from the address it gets."""
+    content = make_site(tmp_path, {"topics.yaml": "AI-Policy:\n  title: AI policy\ncloud:\n  title: Cloud\n"
+                                                  "retail:\n  title: Retail\n"})
+    assert problems(content) == [
+        "topics.yaml:1: AI-Policy: `AI-Policy` is not a valid slug (use lower-case a-z, 0-9 and single hyphens, "
+        "e.g. `ai-policy`)"]
 
 
 def test_a_quote_not_in_the_body_suggests_the_closest_sentence(tmp_path: Path) -> None:

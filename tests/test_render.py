@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
+import re
 import shutil
 from pathlib import Path
 
@@ -13,8 +15,8 @@ from broadsheet.collect import collect
 from broadsheet.errors import BuildError
 from broadsheet.fingerprint import digest_of
 from broadsheet.read import read_content
-from broadsheet.render import PageSpec, _pagination, longdate, partial_date, plan, root_of, shared_values
-from tests.conftest import make_site
+from broadsheet.render import PageSpec, longdate, partial_date, plan, root_of, shared_values
+from tests.conftest import make_site, many_entries
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,10 +34,22 @@ def test_dates_read_as_a_reader_writes_them() -> None:
     assert partial_date("2020-09-15") == "15 September 2020"
 
 
-def test_pagination_links_are_relative_to_each_page() -> None:
-    assert _pagination(1, 3) == {"page": 1, "pages": 3, "newer": "", "older": "page/2/"}
-    assert _pagination(2, 3) == {"page": 2, "pages": 3, "newer": "../.././", "older": "../../page/3/"}
-    assert _pagination(3, 3)["older"] == ""
+@pytest.mark.parametrize("listing", ["", "topics/cloud/"])
+def test_a_long_list_comes_in_pages_of_fifty_linked_both_ways(tmp_path: Path, listing: str) -> None:
+    """101 entries: 50, 50 and 1 on three pages; Older and Newer lead from each to the next and back."""
+    out = tmp_path / "site"
+    build(Options(content=make_site(tmp_path, many_entries(100)), out=out, search=False))
+    pages, page = [], f"{listing}index.html"
+    while page:
+        html = (out / page).read_text()
+        pages.append((page, html.count('<article class="card">'), re.findall(r'href="([^"]+)" rel="prev"', html)))
+        older = re.findall(r'href="([^"]+)" rel="next"', html)
+        page = posixpath.normpath(posixpath.join(posixpath.dirname(page), older[0])) + "/index.html" if older else ""
+    assert [(path, count) for path, count, _ in pages] == [
+        (f"{listing}index.html", 50), (f"{listing}page/2/index.html", 50), (f"{listing}page/3/index.html", 1)]
+    newer = [posixpath.normpath(posixpath.join(posixpath.dirname(path), prev[0])) if prev else ""
+             for path, _, prev in pages]
+    assert newer == ["", listing.rstrip("/") or ".", f"{listing}page/2"]
 
 
 def plan_of(content: Path) -> list[PageSpec]:

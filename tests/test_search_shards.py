@@ -206,32 +206,42 @@ def test_a_build_that_fails_while_pagefind_runs_stops_it(tmp_path: Path, monkeyp
     assert left == [".site.lock", "content", "pagefind.pid", "slow-pagefind", "templates"]
 
 
-def fake_pagefind(tmp_path: Path, parsed_line: str) -> Path:
+def fake_pagefind(tmp_path: Path, parsed_line: str, waits: dict[str, tuple[str, int]]) -> Path:
     """A stand-in for Pagefind that logs when it starts and ends, prints `parsed_line` once it has
-    "parsed", takes its time over the rest (2 s for part 1, 0.2 s for part 2, 1 s for the others),
-    and writes an index of one file."""
+    "parsed", and writes an index of one file. The run writing part `p` ends only once the line
+    `waits[p] = (line, seconds)` is in the log, or else after that many seconds: a line that must not
+    come before that run's end is waited out that way, and shows in the log first if the runs are
+    started too early."""
+    cases = "".join(f'  */{part}) wait_for "{line}" {seconds * 100};;\n' for part, (line, seconds) in waits.items())
     script = tmp_path / "fake-pagefind"
     script.write_text(f"""#!/bin/sh
 while [ "$1" != --output-path ]; do shift; done
 out=$2
-echo "start $out" >> {tmp_path}/log
+log={tmp_path}/log
+wait_for() {{
+  n=0
+  until grep -qx "$1" $log || [ $n -ge $2 ]; do sleep 0.01; n=$((n + 1)); done
+}}
+echo "start ${{out#*/site/}}" >> $log
 echo "{parsed_line}"
-case $out in */part-1) sleep 2;; */part-2) sleep 0.2;; *) sleep 1;; esac
+case $out in
+{cases}esac
 mkdir -p "$out" && echo > "$out/pagefind.js"
-echo "end $out" >> {tmp_path}/log
+echo "end ${{out#*/site/}}" >> $log
 """)
     script.chmod(0o755)
     return script
 
 
 def runs(tmp_path: Path) -> list[str]:
-    site = str((tmp_path / "site").resolve())
-    return [line.replace(site + "/", "") for line in (tmp_path / "log").read_text().splitlines()]
+    return (tmp_path / "log").read_text().splitlines()
 
 
 def test_the_next_part_is_indexed_while_the_last_one_writes_two_runs_at_most(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("BROADSHEET_PAGEFIND", str(fake_pagefind(tmp_path, search.PARSED)))
+    # Part 1 ends only after part 2; the first run waits out part 2's start, which must come after its end.
+    waits = {"pagefind": ("start pagefind/part-2", 3), "part-1": ("end pagefind/part-2", 60)}
+    monkeypatch.setenv("BROADSHEET_PAGEFIND", str(fake_pagefind(tmp_path, search.PARSED, waits)))
     (tmp_path / "site").mkdir()
     shards = [search.Part(search.folder(n), ("index.html",)) for n in range(3)]
 
@@ -246,7 +256,9 @@ def test_the_next_part_is_indexed_while_the_last_one_writes_two_runs_at_most(
 
 def test_a_pagefind_that_does_not_say_when_it_has_parsed_runs_alone(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("BROADSHEET_PAGEFIND", str(fake_pagefind(tmp_path, "[Something else]")))
+    # The first run waits out the second's start, which must come after its end.
+    waits = {"pagefind": ("start pagefind/part-1", 3)}
+    monkeypatch.setenv("BROADSHEET_PAGEFIND", str(fake_pagefind(tmp_path, "[Something else]", waits)))
     (tmp_path / "site").mkdir()
 
     search.index(tmp_path / "site", [search.Part(search.folder(n), ("index.html",)) for n in range(2)])

@@ -11,7 +11,7 @@ import pytest
 from broadsheet.read import read_content
 from broadsheet.yamlfile import load_yaml
 
-from .conftest import ENTRY, entry, entry_problems, make_site
+from .conftest import ENTRY, entry, entry_problems, make_site, problems
 
 # --- the front matter split ----------------------------------------------------------------------------
 
@@ -94,9 +94,20 @@ def test_a_scalar_instead_of_a_mapping(tmp_path: Path) -> None:
         "`Cloud comes to the corner shop`"]
 
 
-def test_empty_front_matter(tmp_path: Path) -> None:
+def test_empty_front_matter_reports_every_missing_field(tmp_path: Path) -> None:
     assert entry_problems(tmp_path, "---\n---\nText.\n") == [
-        "entries/cloud-shop.md:2: front matter must be `field: value` lines, got nothing"]
+        "entries/cloud-shop.md:2: kind: missing required field (add `kind:` to the front matter)",
+        "entries/cloud-shop.md:2: source: missing required field (add `source:` with at least `publisher:`)",
+        "entries/cloud-shop.md:2: summary: missing required field (add `summary:` to the front matter)",
+        "entries/cloud-shop.md:2: title: missing required field (add `title:` to the front matter)",
+        "entries/cloud-shop.md:2: date: missing required field (add `date: YYYY-MM-DD`)",
+        "entries/cloud-shop.md:2: topics: missing required field (list at least one slug from topics.yaml, "
+        "e.g. `topics: [a-slug]`)"]
+
+
+def test_empty_front_matter_of_a_page_reports_its_title_missing(tmp_path: Path) -> None:
+    assert problems(make_site(tmp_path, {"pages/about.md": "---\n# only a comment\n---\nText.\n"})) == [
+        "pages/about.md:2: title: missing required field (add `title:` to the front matter)"]
 
 
 def test_duplicate_keys_are_refused_not_overwritten(tmp_path: Path) -> None:
