@@ -18,8 +18,10 @@ from typing import TextIO
 
 import yaml
 
+from .charset import NotText, sniff
 from .cleanup import MONTH, PIPELINE, SPEAKER, YEAR, Doc, full_date, iso_date, month_number, speakers
-from .fields import RESERVED, SLUG
+from .fields import RESERVED
+from .slugs import slug_problem
 
 SLUG_MAX = 60
 
@@ -37,23 +39,20 @@ class Draft:
 
 # --- decoding ---------------------------------------------------------------------------------------------
 
-_BOMS = (
-    (b"\xef\xbb\xbf", "utf-8", ""),
-    (b"\xff\xfe\x00\x00", "utf-32-le", "UTF-32"),  # before UTF-16 LE, whose BOM is its prefix
-    (b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32"),
-    (b"\xff\xfe", "utf-16-le", "UTF-16"),
-    (b"\xfe\xff", "utf-16-be", "UTF-16"),
-)
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 
 
-def decoded(raw: bytes, filename: str) -> tuple[str, str]:
-    """The text (NFC, LF) and the encoding's name unless it was UTF-8; IngestError if binary or empty."""
-    payload, codec, label = _encoding(raw, filename)
+def decoded(raw: bytes, filename: str, declared: str = "") -> tuple[str, str]:
+    """The text (NFC, LF) and the encoding's name unless it was UTF-8; IngestError if binary or empty.
+    `declared` is the charset a web page names for itself (see `charset.sniff`)."""
     try:
-        text = payload.decode(codec)
+        encoding = sniff(raw, declared)
+    except NotText as exc:
+        raise IngestError(f"{filename} looks like a binary file ({exc}), not text") from None
+    try:
+        text = raw[encoding.bom:].decode(encoding.codec)
     except UnicodeDecodeError as exc:
-        raise IngestError(f"{filename} is not valid {label} text (bad byte at offset {exc.start})") from None
+        raise IngestError(f"{filename} is not valid {encoding.name} text (bad byte at offset {exc.start})") from None
     odd = sum(unicodedata.category(c) in ("Cc", "Cs", "Co", "Cn") and c not in "\t\n\r\f" for c in text)
     if odd > len(text) // 100:
         raise IngestError(f"{filename} looks like a binary file (it contains control characters), not text")
@@ -63,48 +62,7 @@ def decoded(raw: bytes, filename: str) -> tuple[str, str]:
                    for c in text)
     if not text.strip():
         raise IngestError(f"{filename} is empty; there is nothing to add")
-    return unicodedata.normalize("NFC", text), label
-
-
-def _encoding(raw: bytes, filename: str) -> tuple[bytes, str, str]:
-    """BOM, then UTF-16 by its NUL pattern, strict UTF-8, GBK/GB18030, else Windows-1252/Latin-1."""
-    for bom, codec, label in _BOMS:
-        if raw.startswith(bom):
-            return raw[len(bom):], codec, label
-    if b"\x00" in raw:
-        utf16 = _utf16_by_nuls(raw)
-        if utf16 is None:
-            raise IngestError(f"{filename} looks like a binary file (it contains NUL bytes), not text")
-        return raw, utf16, "UTF-16"
-    for codec, label in (("utf-8", ""), ("gb18030", "GBK/GB18030"), ("cp1252", "Latin-1 (Windows-1252)")):
-        try:
-            raw.decode(codec)
-        except UnicodeDecodeError:
-            continue
-        if codec != "gb18030" or _mostly_gb2312_pairs(raw):
-            return raw, codec, label
-    return raw, "latin-1", "Latin-1"
-
-
-def _utf16_by_nuls(raw: bytes) -> str | None:
-    """UTF-16 without a BOM: ASCII spaces and line breaks put a NUL in every other byte, always the same."""
-    high, low = raw[0::2].count(0), raw[1::2].count(0)
-    if len(raw) % 2 == 0 and low >= 0.95 * (high + low):
-        return "utf-16-le"
-    return "utf-16-be" if len(raw) % 2 == 0 and high >= 0.95 * (high + low) else None
-
-
-def _mostly_gb2312_pairs(raw: bytes) -> bool:
-    """Chinese text keeps to the GB2312 area (both bytes 0xA1-0xFE); Latin-1 accents before ASCII don't."""
-    pairs = common = i = 0
-    while i < len(raw) - 1:
-        if raw[i] < 0x80:
-            i += 1
-            continue
-        pairs += 1
-        common += raw[i] >= 0xA1 and raw[i + 1] >= 0xA1
-        i += 4 if 0x30 <= raw[i + 1] <= 0x39 else 2  # GB18030's four-byte form has a digit second
-    return pairs > 0 and common >= 0.8 * pairs
+    return unicodedata.normalize("NFC", text), encoding.name
 
 
 # --- paragraphs -------------------------------------------------------------------------------------------
@@ -241,11 +199,9 @@ def markdown_safe(paragraph: str) -> str:
 
 def make_draft(raw: bytes, filename: str, slug: str | None = None, today: dt.date | None = None) -> Draft:
     """The draft entry for a raw document; IngestError for binary, empty or all-junk input or a bad slug."""
-    if slug is not None and not SLUG.match(slug):
-        raise IngestError(f"invalid slug {slug!r}: use lower-case letters, digits and single hyphens, "
-                          "e.g. jack-ma-speech")
-    if slug in RESERVED:
-        raise IngestError(f"invalid slug {slug!r}: the site or Windows uses that name; use e.g. {slug}-1")
+    problem = slug_problem(slug) if slug is not None else None
+    if problem:
+        raise IngestError(f"--slug: {problem[0]} ({problem[1]})")
     text, encoding = decoded(raw, filename)
     doc = Doc(paragraphs_of(text), (f"Converted the text from {encoding} to UTF-8.",) if encoding else ())
     for rule in PIPELINE:
