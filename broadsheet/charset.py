@@ -55,17 +55,24 @@ def sniff(raw: bytes, declared: str = "") -> Encoding:
 
 
 def _declared(raw: bytes, label: str) -> Encoding | None:
-    try:
-        codec = codecs.lookup(label.strip()).name if label.strip() else ""
-    except LookupError:
-        return None
-    # Browsers read the Latin-1 and GB2312 labels as their supersets; so do we.
-    encoding = {"gbk": GB, "gb2312": GB, "gb18030": GB, "cp1252": WINDOWS, "latin-1": WINDOWS,
-                "iso8859-1": WINDOWS}.get(codec, Encoding(codec, codec.upper()) if codec else None)
+    encoding = named(label)
     try:
         return encoding if encoding and raw.decode(encoding.codec) is not None else None
     except UnicodeDecodeError:
         return None
+
+
+def named(label: str) -> Encoding | None:
+    """The encoding a charset label names (None if unknown); browsers read Latin-1 and GB2312 labels as
+    their supersets, and so do we."""
+    try:
+        codec = codecs.lookup(label.strip()).name if label.strip() else ""
+    except LookupError:
+        return None
+    if not codec:
+        return None
+    return {"utf-8": UTF8, "gbk": GB, "gb2312": GB, "gb18030": GB, "cp1252": WINDOWS, "iso8859-1": WINDOWS,
+            }.get(codec, Encoding(codec, codec.upper()))
 
 
 def utf16_by_nuls(raw: bytes) -> Encoding:

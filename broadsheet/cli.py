@@ -12,6 +12,7 @@ from pathlib import Path
 from .build import Options, build
 from .errors import BuildError
 from .read import read_content
+from .sources import shared_sources
 from .write import write_error
 
 
@@ -32,8 +33,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--out", type=Path, default=Path("site"))
     s.add_argument("--port", type=int, default=8000, help="port (0 picks a free one)")
     s.add_argument("--no-search", action="store_true")
-    a = sub.add_parser("add", help="turn a raw text document into a draft entry")
-    a.add_argument("file", type=Path)
+    a = sub.add_parser("add", help="turn a text file, web page or feed (a file or an http(s) address) into drafts")
+    a.add_argument("source", help="a text or HTML file, a feed file, or an http(s) address of a page or feed")
     a.add_argument("--slug", default=None)
     a.add_argument("--content", type=Path, default=Path("content"))
     return ap
@@ -56,9 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .serve import serve
 
             return serve(args)
-        from .ingest import add
+        from .intake import add
 
-        return add(args.file, args.content / "entries", args.slug, sys.stdout, sys.stderr)
+        return add(args.source, args.content, args.slug, sys.stdout, sys.stderr)
     except KeyboardInterrupt:
         print("interrupted; the previous site is untouched", file=sys.stderr)
         return 130
@@ -110,12 +111,16 @@ def run_check(args: argparse.Namespace) -> int:
             report(exc)
         return 1
     drafts = [e for e in content.entries if e.draft]
+    shared = shared_sources(args.content)
     if args.format == "json":
         print(json.dumps({"ok": True, "errors": [], "entries": len(content.entries),
-                          "drafts": [e.path for e in drafts], "notes": list(content.notes)}, indent=2))
+                          "drafts": [e.path for e in drafts], "notes": list(content.notes),
+                          "warnings": shared}, indent=2))
         return 0
     for note in content.notes:
         print(f"note: {note}")
+    for warning in shared:
+        print(f"warning: {warning}")
     for entry in drafts:
         print(f"draft: {entry.path} awaits curation (summary, key points, topics)")
     print(f"ok: {len(content.entries)} entries, {len(drafts)} drafts, no problems found")

@@ -2,8 +2,8 @@
 
 `make_draft` is pure: decode the bytes, split paragraphs, run the cleanup rules of `broadsheet.cleanup`
 (`PIPELINE`: each rule removes or repairs one kind of junk and says what it did, for the curator's note),
-guess title, date, kind and source, format the entry. `add` does the file I/O around it and never
-overwrites an existing entry.
+guess title, date, kind and source, format the entry. `draft_from` does the same for paragraphs a web page
+or feed gave, with the facts they state (`Known`). `broadsheet.intake` does the I/O around it.
 """
 
 from __future__ import annotations
@@ -14,12 +14,22 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
 
 import yaml
 
 from .charset import NotText, sniff
-from .cleanup import MONTH, PIPELINE, SPEAKER, YEAR, Doc, full_date, iso_date, month_number, speakers
+from .cleanup import (
+    MONTH,
+    PIPELINE,
+    SPEAKER,
+    YEAR,
+    Doc,
+    full_date,
+    iso_date,
+    month_number,
+    speakers,
+    take_headline,
+)
 from .fields import RESERVED
 from .slugs import slug_problem
 
@@ -197,25 +207,54 @@ def markdown_safe(paragraph: str) -> str:
     return paragraph if at < 0 else f"{paragraph[:at]}\\{paragraph[at:]}"
 
 
+@dataclass(frozen=True, slots=True)
+class Known:
+    """What a web page or a feed states about the document; "" where it is silent. It wins over guesses."""
+
+    title: str = ""
+    author: str = ""
+    publisher: str = ""
+    url: str = ""  # canonical, see broadsheet.urls
+    published: str = ""  # YYYY-MM-DD
+
+
 def make_draft(raw: bytes, filename: str, slug: str | None = None, today: dt.date | None = None) -> Draft:
     """The draft entry for a raw document; IngestError for binary, empty or all-junk input or a bad slug."""
+    check_slug(slug)
+    text, encoding = decoded(raw, filename)
+    steps = (f"Converted the text from {encoding} to UTF-8.",) if encoding else ()
+    return draft_from(paragraphs_of(text), steps, filename, slug, today)
+
+
+def check_slug(slug: str | None) -> None:
     problem = slug_problem(slug) if slug is not None else None
     if problem:
         raise IngestError(f"--slug: {problem[0]} ({problem[1]})")
-    text, encoding = decoded(raw, filename)
-    doc = Doc(paragraphs_of(text), (f"Converted the text from {encoding} to UTF-8.",) if encoding else ())
+
+
+def draft_from(paragraphs: tuple[str, ...], steps: tuple[str, ...], name: str, slug: str | None = None,
+               today: dt.date | None = None, known: Known = Known()) -> Draft:
+    """The draft for a document's paragraphs, after the cleanup; `known` facts replace the guesses."""
+    if known.title and paragraphs and _same_words(paragraphs[0], known.title):
+        paragraphs = paragraphs[1:]  # the page's own headline, already the title
+    doc = Doc(paragraphs, steps, headline=known.title)
     for rule in PIPELINE:
-        doc = rule(doc)
+        doc = doc if known.title and rule is take_headline else rule(doc)
     if not doc.paragraphs:
-        raise IngestError(f"{filename} has no text left after cleanup (it looks like scraper junk only)")
+        raise IngestError(f"{name} has no text left after cleanup (it looks like scraper junk only)")
     title = guess_title(doc)
-    published = guess_published(doc.meta + doc.paragraphs)
+    published = known.published or guess_published(doc.meta + doc.paragraphs)
+    guessed = guess_source(doc, published)
+    source = {"title": guessed["title"], "publisher": known.publisher or guessed["publisher"]}
+    source |= {"author": author} if (author := known.author or guessed.get("author", "")) else {}
+    source |= {"url": known.url} if known.url else {}
+    source |= {"published": guessed["published"]} if "published" in guessed else {}
     front = {
         "title": title,
         "date": published_date if isinstance(published_date := _yaml_date(published), dt.date)
         else today or dt.date.today(),
         "kind": guess_kind(doc),
-        "source": guess_source(doc, published),
+        "source": source,
         "summary": "",
         "key_points": [],
         "quotes": [],
@@ -227,28 +266,15 @@ def make_draft(raw: bytes, filename: str, slug: str | None = None, today: dt.dat
     }
     matter = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=1_000_000)
     body = "\n\n".join(f"# {p}" if p in doc.headings else markdown_safe(p) for p in doc.paragraphs)
-    return Draft(slug or slug_for(title) or slug_for(Path(filename).stem) or "entry",
+    return Draft(slug or slug_for(title) or slug_for(Path(name).stem) or "entry",
                  f"---\n{matter}---\n{body}\n", doc.steps)
 
 
-def add(file: Path, entries_dir: Path, slug: str | None, out: TextIO, err: TextIO,
-        today: dt.date | None = None) -> int:
-    """Write entries_dir/<slug>.md as a draft and list the cleanup on `out`; 1 with one `error:` line on
-    `err` if not."""
-    try:
-        draft = make_draft(_read(file), file.name, slug, today)
-        target = entries_dir / f"{draft.slug}.md"
-        _write_new(target, draft.text)
-    except IngestError as exc:
-        print(f"error: {exc}", file=err)
-        return 1
-    for step in draft.steps:
-        print(f"  - {step}", file=out)
-    print(f"wrote {target} (draft: true)", file=out)
-    return 0
+def _same_words(a: str, b: str) -> bool:
+    return re.sub(r"\W+", " ", a).casefold().split() == re.sub(r"\W+", " ", b).casefold().split()
 
 
-def _read(file: Path) -> bytes:
+def read_file(file: Path) -> bytes:
     if file.is_dir():
         raise IngestError(f"cannot read {file}: it is a directory, not a file")
     try:
@@ -259,7 +285,7 @@ def _read(file: Path) -> bytes:
         raise IngestError(f"cannot read {file}: {exc.strerror}") from None
 
 
-def _write_new(target: Path, text: str) -> None:
+def write_new(target: Path, text: str) -> None:
     """Create the file or fail; opening with "x" means an entry that appeared meanwhile is not overwritten."""
     exists = IngestError(f"{target} already exists; choose another name with --slug (nothing is overwritten)")
     if target.exists():
