@@ -58,7 +58,7 @@ def page(raw: bytes, name: str, charset: str = "", address: str = "") -> Page:
     meta.feed(text)
     meta.close()
     body = trafilatura.extract(text, include_comments=False, include_tables=False, include_images=False,
-                               favor_precision=True, deduplicate=True) or ""
+                               favor_precision=True) or ""
     paragraphs = tuple(" ".join(line.split()) for line in body.split("\n") if line.strip())
     if not paragraphs:
         raise IngestError(f"{name}: no article text found on the page (is it an index page, or does it need "
