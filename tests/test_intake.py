@@ -75,7 +75,7 @@ class Server:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
+            def do_GET(self) -> None:
                 server.agents.append(self.headers.get("User-Agent", ""))
                 route = server.routes.get(self.path) or server.routes.get(self.path.split("?")[0]) or Route(
                     404, {"Content-Type": "text/html"}, b"<p>gone</p>")
@@ -224,7 +224,7 @@ def test_gbk_page_without_charset_is_read_as_chinese(tmp_path: Path) -> None:
     assert matter["source"]["publisher"] == "东海日报"
     assert matter["source"]["author"] == "张伟"
     assert matter["curator_note"].startswith("Converted the page from GBK/GB18030 to UTF-8.")
-    assert body(text).startswith("今年以来，越来越多的农民通过网络直播销售农产品")
+    assert body(text).startswith("今年以来\uff0c越来越多的农民通过网络直播销售农产品")
     assert "首页" not in text and "相关新闻" not in text and "版权所有" not in text
 
 
