@@ -176,7 +176,8 @@ _BYLINE = re.compile(
 )
 _FOOTER = re.compile(
     r"^(?:media partners?|partners?|related (?:articles?|news|reading|stories)|recommended(?: reading)?|"
-    r"read more|more (?:news|stories)|share (?:this|to)|tags?|copyright|©|all rights reserved|disclaimer)\b",
+    r"read more|more (?:news|stories)|share (?:this|to)|tags?|copyright|©|all rights reserved|disclaimer|"
+    r"the post .{1,300} appeared first on)\b",  # the line blog software appends to each feed item
     re.IGNORECASE,
 )
 

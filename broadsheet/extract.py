@@ -57,9 +57,7 @@ def page(raw: bytes, name: str, charset: str = "", address: str = "") -> Page:
     meta = _Meta()
     meta.feed(text)
     meta.close()
-    body = trafilatura.extract(text, include_comments=False, include_tables=False, include_images=False,
-                               favor_precision=True) or ""
-    paragraphs = tuple(" ".join(line.split()) for line in body.split("\n") if line.strip())
+    paragraphs = _article(text)
     if not paragraphs:
         raise IngestError(f"{name}: no article text found on the page (is it an index page, or does it need "
                           "JavaScript to show its text?)")
@@ -72,11 +70,21 @@ def page(raw: bytes, name: str, charset: str = "", address: str = "") -> Page:
 
 
 def fragment_paragraphs(html: str) -> tuple[str, ...]:
-    """The text blocks of an HTML fragment (a feed item's content): one paragraph per block element."""
+    """The paragraphs of a feed item's HTML, without its sharing buttons and the like; where the extractor
+    finds nothing (a one-line item), every text block."""
+    found = _article(f"<html><body><article>{html}</article></body></html>")
+    if found:
+        return found
     meta = _Meta()
     meta.feed(html)
     meta.close()
     return tuple(meta.blocks())
+
+
+def _article(html: str) -> tuple[str, ...]:
+    text = trafilatura.extract(html, include_comments=False, include_tables=False, include_images=False,
+                               favor_precision=True) or ""
+    return tuple(" ".join(line.split()) for line in text.split("\n") if line.strip())
 
 
 def _meta_charset(raw: bytes) -> str:

@@ -473,7 +473,10 @@ def test_feed_file_items_with_full_text_need_no_network(tmp_path: Path) -> None:
     feed.write_text(text.split("<item>\n  <title>Farmers")[0] + "</channel>\n</rss>\n", encoding="utf-8")
     result = run(tmp_path / "content", str(feed))
     assert (result.code, list(result.written)) == (0, ["port-traffic-hits-a-record-high.md"])
-    assert "appeared first on" in body(result.written["port-traffic-hits-a-record-high.md"])
+    text = result.written["port-traffic-hits-a-record-high.md"]
+    assert [p[:30] for p in body(text).strip().split("\n\n")] == [
+        "Container traffic through the ", "The port authority said it han", "\"We have never seen queues like"]
+    assert front(text)["curator_note"] == "Removed a footer (The post Port traffic hits a…, a line)."
 
 
 def test_slug_with_a_feed_is_refused(tmp_path: Path) -> None:
