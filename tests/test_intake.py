@@ -475,7 +475,7 @@ def test_feed_file_items_with_full_text_need_no_network(tmp_path: Path) -> None:
     assert (result.code, list(result.written)) == (0, ["port-traffic-hits-a-record-high.md"])
     text = result.written["port-traffic-hits-a-record-high.md"]
     assert [p[:30] for p in body(text).strip().split("\n\n")] == [
-        "Container traffic through the ", "The port authority said it han", "\"We have never seen queues like"]
+        "Container traffic through the ", "The port authority said it han", "\"We have never seen queues lik"]
     assert front(text)["curator_note"] == "Removed a footer (The post Port traffic hits a…, a line)."
 
 
