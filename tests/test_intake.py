@@ -367,6 +367,18 @@ def test_a_utf8_page_that_says_it_is_latin1(tmp_path: Path, server: Server) -> N
         "Read the page as UTF-8, not ISO-8859-1 as it says: its bytes are not ISO-8859-1.")
 
 
+def test_a_page_in_the_charset_it_declares(tmp_path: Path, server: Server) -> None:
+    # Bytes that are not UTF-8 are read in the charset the server names, here Cyrillic Windows-1251,
+    # rather than in a guessed Western encoding, which would turn every letter into a wrong one.
+    cafe_on_the_corner = "\u041a\u0430\u0444\u0435 \u043d\u0430 \u0443\u0433\u043b\u0443"
+    russian = CAFE.replace("The caf\u00e9 on the corner", cafe_on_the_corner)
+    url = server.page("/ru", russian.replace("\u00e9", "e").replace("\u00a9", "(c)").encode("cp1251"),
+                      "text/html; charset=windows-1251")
+    (text,) = run(tmp_path / "content", url).written.values()
+    assert f"{cafe_on_the_corner} now takes orders" in text
+    assert front(text)["curator_note"].startswith("Converted the page from CP1251 to UTF-8.")
+
+
 # --- feeds ----------------------------------------------------------------------------------------------------
 
 def feed_drafts(result: Run, base: str) -> dict[str, str]:
