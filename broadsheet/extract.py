@@ -10,7 +10,6 @@ never shifted to another time zone. `fragment_paragraphs` turns a feed item's HT
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
 import re
 from collections.abc import Iterator
@@ -22,13 +21,14 @@ from urllib.parse import urljoin, urlsplit
 import trafilatura
 
 from .charset import named, sniff
+from .fields import suggest_date
 from .ingest import IngestError, decoded
 
 ARTICLE_TYPES = frozenset({"Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle",
                            "OpinionNewsArticle", "BlogPosting", "Report", "ScholarlyArticle", "TechArticle",
                            "WebPage", "LiveBlogPosting", "Review"})
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
-_DATE = re.compile(r"^(\d{4})[-/](\d{2})[-/](\d{2})(?!\d)|^(\d{4})(\d{2})(\d{2})(?!\d)")
+_DATE = re.compile(r"^\d{4}(?:-\d\d-\d\d|/\d\d/\d\d|\d{4})(?!\d)")
 _BLOCKS = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr",
                      "section", "article", "header", "footer", "figcaption", "dd", "dt", "hr", "table", "ul", "ol"})
 _HIDDEN = frozenset({"script", "style", "noscript", "template", "svg", "head", "iframe", "object"})
@@ -193,19 +193,10 @@ def _text(value: object) -> str:
 
 def stated_date(value: str) -> str:
     """The day a page or feed names, as it names it: ISO 8601 (`2020-09-15T23:30:00-05:00`) or RFC 822
-    (`Tue, 15 Sep 2020 23:30:00 -0500`) -> 2020-09-15, whatever the time zone; "" if it is no date."""
+    (`Tue, 15 Sep 2020 23:30:00 -0500`) -> 2020-09-15, whatever the time zone; "" if it is no real day."""
     m = _DATE.match(value.strip())
-    if m:
-        y, mo, d = (m[1], m[2], m[3]) if m[1] else (m[4], m[5], m[6])
-    else:
-        parsed = parsedate_tz(value) if value.strip() else None
-        if parsed is None:
-            return ""
-        y, mo, d = (f"{parsed[0]:04d}", f"{parsed[1]:02d}", f"{parsed[2]:02d}")
-    try:
-        return dt.date(int(y), int(mo), int(d)).isoformat()
-    except ValueError:
-        return ""
+    parsed = parsedate_tz(value) if not m and value.strip() else None
+    return suggest_date(m[0] if m else f"{parsed[0]:04d}-{parsed[1]:02d}-{parsed[2]:02d}" if parsed else "")
 
 
 def _absolute(url: str, base: str) -> str:

@@ -81,18 +81,17 @@ def _add_feed(got: Got, feed: Feed, content: Path, known: dict[str, Seen], out: 
     for number, item in enumerate(feed.items, 1):
         label = f"{got.name}: item {number} \u201c{item.title or 'untitled'}\u201d"
         url = canonical_url(item.link) if item.link else ""
-        if url in known:
-            print(f"skipped {label}: {_already(known[url])}", file=out)
-            skipped += 1
-            continue
-        try:
-            draft, also = _item_draft(item, feed, url, label, limits, today)
-        except (IngestError, FetchError) as exc:
-            print(f"error: {label}: {exc} (item skipped)", file=err)
-            failed += 1
-            continue
-        if also in known:
-            print(f"skipped {label}: {_already(known[also])}", file=out)
+        seen = known.get(url)
+        if seen is None:
+            try:
+                draft, also = _item_draft(item, feed, url, label, limits, today)
+            except (IngestError, FetchError) as exc:
+                print(f"error: {label}: {exc} (item skipped)", file=err)
+                failed += 1
+                continue
+            seen = known.get(also)  # the page may name itself by another address that is known
+        if seen is not None:
+            print(f"skipped {label}: {_already(seen)}", file=out)
             skipped += 1
             continue
         path = _write(draft, content, out, free=True)

@@ -455,6 +455,15 @@ def test_json_feed_dates_authors_and_clean_links(tmp_path: Path, server: Server)
     assert small["source"]["author"] == "The Technology Desk"  # the feed's authors stand in for the item's
 
 
+def test_a_feed_item_whose_page_names_a_known_address_is_skipped(tmp_path: Path, server: Server) -> None:
+    content = tmp_path / "content"
+    (saved,) = run(content, str(WEB / "news-article.html")).written  # source.url: the page's canonical address
+    result = run(content, f"{server.base}/feeds/rss.xml")
+    assert list(result.written) == ["port-traffic-hits-a-record-high.md"]
+    assert (f"skipped {server.base}/feeds/rss.xml: item 2 \u201cFarmers in Zhejiang sell tea through live "
+            f"streams\u201d: already added as {content / 'entries' / saved}\n") in result.out
+
+
 def test_a_dismissed_story_is_not_added_again(tmp_path: Path, server: Server) -> None:
     content = tmp_path / "content"
     content.mkdir()
