@@ -45,6 +45,8 @@ def is_feed(raw: bytes, media_type: str = "") -> bool:
     if media_type in ("application/rss+xml", "application/atom+xml", "application/rdf+xml",
                       "application/feed+json"):
         return True
+    if media_type in ("text/html", "application/xhtml+xml"):
+        return False
     head = raw[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"{"):
         return b"jsonfeed.org/version" in raw[:4096]
