@@ -48,7 +48,8 @@ def add(source: str, content: Path, slug: str | None, out: TextIO, err: TextIO, 
             if slug is not None:
                 raise IngestError("--slug names one entry, but a feed gives one entry per item; leave it out")
             return _add_feed(got, parse(got.raw, got.name), content, known, out, err, limits, today)
-        if got.media_type in ("text/html", "application/xhtml+xml") or _HTML.match(got.raw[:4096]):
+        if (got.media_type in ("text/html", "application/xhtml+xml") or _HTML.match(got.raw[:4096])
+                or (not got.address and Path(source).suffix.lower() in (".html", ".htm", ".xhtml"))):
             return _add_page(got, content, slug, known, out, today)
         if got.address and got.media_type not in ("text/plain", ""):
             raise IngestError(f"{got.name} is {got.media_type} but holds no feed this can read")

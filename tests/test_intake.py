@@ -228,6 +228,15 @@ def test_gbk_page_without_charset_is_read_as_chinese(tmp_path: Path) -> None:
     assert "首页" not in text and "相关新闻" not in text and "版权所有" not in text
 
 
+def test_an_html_file_without_a_doctype_is_still_a_page(tmp_path: Path) -> None:
+    page = tmp_path / "saved.htm"
+    page.write_text(CAFE.split("<body>")[1].split("</body>")[0], encoding="utf-8")
+    result = run(tmp_path / "content", str(page))
+    (text,) = result.written.values()
+    assert front(text)["title"] == "Café society"
+    assert body(text).startswith("The café on the corner") and "Home | About" not in text
+
+
 def test_a_page_with_no_article_text_is_refused(tmp_path: Path) -> None:
     page = tmp_path / "empty.html"
     page.write_text("<!DOCTYPE html><html><head><title>Home</title></head><body><img src='logo.png' alt=''>"
