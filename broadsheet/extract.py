@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ from .charset import named, sniff
 from .fields import suggest_date
 from .ingest import IngestError, decoded
 
+# trafilatura logs what it could not parse; `add` reports its own one-line errors, so keep stderr to those.
+logging.getLogger("trafilatura").addHandler(logging.NullHandler())
 ARTICLE_TYPES = frozenset({"Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle",
                            "OpinionNewsArticle", "BlogPosting", "Report", "ScholarlyArticle", "TechArticle",
                            "WebPage", "LiveBlogPosting", "Review"})
