@@ -1,4 +1,4 @@
-"""Command line: `broadsheet build|check|serve|add` (and `python build.py ...`, the same program)."""
+"""Command line: `broadsheet build|check|serve|add|dismiss` (and `python build.py ...`, the same program)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 from .build import Options, build
 from .errors import BuildError
 from .read import read_content
-from .sources import shared_sources
+from .sources import DismissError, dismiss, shared_sources
 from .write import write_error
 
 
@@ -37,6 +37,9 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("source", help="a text or HTML file, a feed file, or an http(s) address of a page or feed")
     a.add_argument("--slug", default=None)
     a.add_argument("--content", type=Path, default=Path("content"))
+    d = sub.add_parser("dismiss", help="delete a draft and keep its story out of later `add`s")
+    d.add_argument("entry", help="the draft's file, or its slug")
+    d.add_argument("--content", type=Path, default=Path("content"))
     return ap
 
 
@@ -57,6 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .serve import serve
 
             return serve(args)
+        if args.command == "dismiss":
+            return run_dismiss(args)
         from .intake import add
 
         return add(args.source, args.content, args.slug, sys.stdout, sys.stderr)
@@ -99,6 +104,18 @@ def report(exc: BuildError) -> None:
     count = len(exc.errors)
     if count > 1:
         print(f"{count} errors; nothing was written", file=sys.stderr)
+
+
+def run_dismiss(args: argparse.Namespace) -> int:
+    entry = Path(args.entry)
+    if not entry.exists() and (args.content / "entries" / f"{args.entry}.md").exists():
+        entry = args.content / "entries" / f"{args.entry}.md"
+    try:
+        print(dismiss(entry, args.content))
+    except DismissError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def run_check(args: argparse.Namespace) -> int:

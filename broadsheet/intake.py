@@ -160,5 +160,6 @@ def _already(seen: Seen) -> str:
 
 
 def _dismiss_hint(content: Path, out: TextIO) -> None:
-    print(f"to keep a story out for good, delete its draft and add its source.url to {content / DISMISSED}",
-          file=out)
+    option = "" if content == Path("content") else f" --content {content}"
+    print(f"to keep a story out for good: broadsheet dismiss <slug>{option} (it deletes the draft and adds its "
+          f"address to {content / DISMISSED})", file=out)

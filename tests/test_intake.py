@@ -414,8 +414,8 @@ def test_rss_feed_full_and_truncated_items_and_a_dead_link(tmp_path: Path, serve
                                                  "item's page.")
     assert front(tea)["source"]["url"] == f"{server.base}/business/2020/09/tea-live-streams"
     assert result.out.endswith(f"{server.base}/feeds/rss.xml: 2 drafts written, 0 known already, 1 failed\n"
-                               f"to keep a story out for good, delete its draft and add its source.url to "
-                               f"{content / 'dismissed.txt'}\n")
+                               f"to keep a story out for good: broadsheet dismiss <slug> --content {content} (it "
+                               f"deletes the draft and adds its address to {content / 'dismissed.txt'})\n")
 
 
 @pytest.mark.parametrize("feed", ["rss.xml", "atom.xml", "feed.json"])
@@ -483,6 +483,40 @@ def test_a_dismissed_story_is_not_added_again(tmp_path: Path, server: Server) ->
     assert list(result.written) == ["why-small-shops-still-matter.md"]
     assert (f"skipped {server.base}/feeds/atom.xml: item 1 \u201cMarkets after the lockdown\u201d: dismissed in "
             f"{content / 'dismissed.txt'}:3\n") in result.out
+
+
+def test_dismiss_deletes_a_draft_and_add_skips_its_story_from_then_on(tmp_path: Path, server: Server) -> None:
+    content = make_site(tmp_path)
+    run(content, f"{server.base}/feeds/atom.xml")
+    draft = content / "entries" / "markets-after-the-lockdown.md"
+    (content / "dismissed.txt").write_text("# kept out\nhttps://example.org/old", encoding="utf-8")  # no last newline
+    proc = subprocess.run([sys.executable, "build.py", "dismiss", "markets-after-the-lockdown", "--content",
+                           str(content)], cwd=Path(__file__).parent.parent, capture_output=True, text=True)
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert proc.stdout == (f"dismissed {server.base}/2021/03/markets/: deleted {draft}; add will skip it from now "
+                           f"on ({content / 'dismissed.txt'}:3)\n")
+    assert not draft.exists()
+    assert (content / "dismissed.txt").read_text(encoding="utf-8") == (
+        f"# kept out\nhttps://example.org/old\n{server.base}/2021/03/markets/  # markets-after-the-lockdown: "
+        "Markets after the lockdown\n")
+    again = run(content, f"{server.base}/feeds/atom.xml")
+    assert again.written == {}
+    assert (f"item 1 \u201cMarkets after the lockdown\u201d: dismissed in {content / 'dismissed.txt'}:3\n"
+            in again.out)
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    (ENTRY, "it is not a draft (only drafts are dismissed; delete a published entry yourself)"),
+    (ENTRY.replace("  url: https://example.org/story\n", "").replace("curator_note:", "draft: true\ncurator_note:"),
+     "it has no source.url to keep out (delete the file instead)"),
+])
+def test_dismiss_refuses_a_published_entry_and_one_without_a_source(tmp_path: Path, text: str, reason: str) -> None:
+    content = make_site(tmp_path, {"entries/cloud-shop.md": text})
+    proc = subprocess.run([sys.executable, "build.py", "dismiss", str(content / "entries" / "cloud-shop.md"),
+                           "--content", str(content)], cwd=Path(__file__).parent.parent, capture_output=True, text=True)
+    assert (proc.returncode, proc.stdout) == (1, "")
+    assert proc.stderr == f"error: cannot dismiss {content / 'entries' / 'cloud-shop.md'}: {reason}\n"
+    assert (content / "entries" / "cloud-shop.md").exists() and not (content / "dismissed.txt").exists()
 
 
 def test_a_page_already_added_is_skipped_before_fetching(tmp_path: Path, server: Server) -> None:
