@@ -43,13 +43,13 @@ def add(source: str, content: Path, slug: str | None, out: TextIO, err: TextIO, 
         return 0
     try:
         check_slug(slug)
-        got = _get(source, limits or Limits.from_env())
+        limits = limits or Limits.from_env()
+        got = _get(source, limits)
         if is_feed(got.raw, got.media_type):
             if slug is not None:
                 raise IngestError("--slug names one entry, but a feed gives one entry per item; leave it out")
             return _add_feed(got, parse(got.raw, got.name), content, known, out, err, limits, today)
-        if (got.media_type in ("text/html", "application/xhtml+xml") or _HTML.match(got.raw[:4096])
-                or (not got.address and Path(source).suffix.lower() in (".html", ".htm", ".xhtml"))):
+        if _is_page(got):
             return _add_page(got, content, slug, known, out, today)
         if got.address and got.media_type not in ("text/plain", ""):
             raise IngestError(f"{got.name} is {got.media_type} but holds no feed this can read")
@@ -76,7 +76,7 @@ def _add_page(got: Got, content: Path, slug: str | None, known: dict[str, Seen],
 
 
 def _add_feed(got: Got, feed: Feed, content: Path, known: dict[str, Seen], out: TextIO, err: TextIO,
-              limits: Limits | None, today: dt.date | None) -> int:
+              limits: Limits, today: dt.date | None) -> int:
     """One draft per item; an item that fails is named on `err` and skipped, and the others still come."""
     written = skipped = failed = 0
     for number, item in enumerate(feed.items, 1):
@@ -105,7 +105,7 @@ def _add_feed(got: Got, feed: Feed, content: Path, known: dict[str, Seen], out: 
     return 1 if failed else 0
 
 
-def _item_draft(item: Item, feed: Feed, url: str, label: str, limits: Limits | None,
+def _item_draft(item: Item, feed: Feed, url: str, label: str, limits: Limits,
                 today: dt.date | None) -> tuple[Draft, str]:
     """The item's draft, and the canonical address its page gives itself when the page was fetched."""
     facts = Known(title=item.title, author=item.author, publisher=feed.title, url=url, published=item.published)
@@ -116,7 +116,7 @@ def _item_draft(item: Item, feed: Feed, url: str, label: str, limits: Limits | N
         return draft_from(paragraphs, (), label, None, today, facts), ""
     if not url.startswith(("http://", "https://")):
         raise IngestError(f"its link {item.link} is not an http(s) address")
-    got = _get(item.link, limits or Limits.from_env())
+    got = _get(item.link, limits)
     found = page(got.raw, item.link, got.charset, got.address)
     facts = Known(title=item.title or found.title, author=item.author or found.author,
                   publisher=feed.title or found.site_name, url=url, published=item.published or found.published)
@@ -132,6 +132,12 @@ def _get(source: str, limits: Limits) -> Got:
     if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", source):
         raise IngestError(f"cannot add {source}: only http:// and https:// addresses, or files, can be added")
     return Got(source, read_file(Path(source)), "", "", "")
+
+
+def _is_page(got: Got) -> bool:
+    """HTML by the server's word, by its first tag, or, for a file, by its name."""
+    return (got.media_type in ("text/html", "application/xhtml+xml") or bool(_HTML.match(got.raw[:4096]))
+            or (not got.address and Path(got.name).suffix.lower() in (".html", ".htm", ".xhtml")))
 
 
 def _is_address(source: str) -> bool:
