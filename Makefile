@@ -42,6 +42,7 @@ test-fast: $(STAMP)
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden --regenerate
 	$(BIN)/python -m tests.test_ingest --regenerate
+	$(BIN)/python -m tests.test_intake --regenerate
 
 # Build times against Hugo in alternating pairs (refused on a busy machine), then serve's save-to-reload
 # and save-to-searchable latency, then the bytes a first search downloads. See bench/README.md.

@@ -164,13 +164,15 @@ def drop_markup(doc: Doc) -> Doc:
 
 _BYLINE = re.compile(
     r"^(?:edit(?:or|ors|ed by|ing)?|responsible editors?|editor in charge|proofread(?:er|ing)?|author|"
-    r"written by|writer|source|photo(?:graph)?s?|image|translat(?:or|ed by)|compiled by)\s*[:\uff1a]"
+    r"written by|writer|source|photo(?:graph)?s?|image|translat(?:or|ed by)|compiled by|"
+    r"\u6765\u6e90|\u4f5c\u8005|(?:\u8d23\u4efb)?\u7f16\u8f91)\s*[:\uff1a]"  # 来源 source, 作者 author, 编辑 editor
     r"|^by [A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}$",
     re.IGNORECASE,
 )
 _FOOTER = re.compile(
     r"^(?:media partners?|partners?|related (?:articles?|news|reading|stories)|recommended(?: reading)?|"
-    r"read more|more (?:news|stories)|share (?:this|to)|tags?|copyright|©|all rights reserved|disclaimer)\b",
+    r"read more|more (?:news|stories)|share (?:this|to)|tags?|copyright|©|all rights reserved|disclaimer|"
+    r"the post .{1,300} appeared first on)\b",  # the line blog software appends to each feed item
     re.IGNORECASE,
 )
 

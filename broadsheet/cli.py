@@ -1,4 +1,4 @@
-"""Command line: `broadsheet build|check|serve|add` (and `python build.py ...`, the same program)."""
+"""Command line: `broadsheet build|check|serve|add|dismiss` (and `python build.py ...`, the same program)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 from .build import Options, build
 from .check import check
 from .errors import BuildError
+from .sources import DismissError, dismiss, shared_sources
 from .write import write_error
 
 
@@ -32,10 +33,13 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--out", type=Path, default=Path("site"))
     s.add_argument("--port", type=int, default=8000, help="port (0 picks a free one)")
     s.add_argument("--no-search", action="store_true")
-    a = sub.add_parser("add", help="turn a raw text document into a draft entry")
-    a.add_argument("file", type=Path)
+    a = sub.add_parser("add", help="turn a text file, web page or feed (a file or an http(s) address) into drafts")
+    a.add_argument("source", help="a text or HTML file, a feed file, or an http(s) address of a page or feed")
     a.add_argument("--slug", default=None)
     a.add_argument("--content", type=Path, default=Path("content"))
+    d = sub.add_parser("dismiss", help="delete a draft and keep its story out of later `add`s")
+    d.add_argument("entry", help="the draft's file, or its slug")
+    d.add_argument("--content", type=Path, default=Path("content"))
     return ap
 
 
@@ -56,9 +60,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .serve import serve
 
             return serve(args)
-        from .ingest import add
+        if args.command == "dismiss":
+            return run_dismiss(args)
+        from .intake import add
 
-        return add(args.file, args.content / "entries", args.slug, sys.stdout, sys.stderr)
+        return add(args.source, args.content, args.slug, sys.stdout, sys.stderr)
     except KeyboardInterrupt:
         print("interrupted; the previous site is untouched", file=sys.stderr)
         return 130
@@ -100,6 +106,18 @@ def report(exc: BuildError) -> None:
         print(f"{count} errors; nothing was written", file=sys.stderr)
 
 
+def run_dismiss(args: argparse.Namespace) -> int:
+    entry = Path(args.entry)
+    if not entry.exists() and (args.content / "entries" / f"{args.entry}.md").exists():
+        entry = args.content / "entries" / f"{args.entry}.md"
+    try:
+        print(dismiss(entry, args.content))
+    except DismissError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def run_check(args: argparse.Namespace) -> int:
     try:
         content = check(Options(content=args.content))
@@ -110,12 +128,16 @@ def run_check(args: argparse.Namespace) -> int:
             report(exc)
         return 1
     drafts = [e for e in content.entries if e.draft]
+    shared = shared_sources(args.content)
     if args.format == "json":
         print(json.dumps({"ok": True, "errors": [], "entries": len(content.entries),
-                          "drafts": [e.path for e in drafts], "notes": list(content.notes)}, indent=2))
+                          "drafts": [e.path for e in drafts], "notes": list(content.notes),
+                          "warnings": shared}, indent=2))
         return 0
     for note in content.notes:
         print(f"note: {note}")
+    for warning in shared:
+        print(f"warning: {warning}")
     for entry in drafts:
         print(f"draft: {entry.path} awaits curation (summary, key points, topics)")
     print(f"ok: {len(content.entries)} entries, {len(drafts)} drafts, no problems found")

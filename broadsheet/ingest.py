@@ -2,8 +2,8 @@
 
 `make_draft` is pure: decode the bytes, split paragraphs, run the cleanup rules of `broadsheet.cleanup`
 (`PIPELINE`: each rule removes or repairs one kind of junk and says what it did, for the curator's note),
-guess title, date, kind and source, format the entry. `add` does the file I/O around it and never
-overwrites an existing entry.
+guess title, date, kind and source, format the entry. `draft_from` does the same for paragraphs a web page
+or feed gave, with the facts they state (`Known`). `broadsheet.intake` does the I/O around it.
 """
 
 from __future__ import annotations
@@ -14,13 +14,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
 
 import yaml
 
-from .cleanup import PIPELINE, SPEAKER, Doc, speakers
+from .charset import NotText, sniff
+from .cleanup import PIPELINE, SPEAKER, Doc, speakers, take_headline
 from .dates import MONTH, YEAR, YEAR_MONTHS, full_date, iso_date, month_number
-from .fields import RESERVED, SLUG
+from .fields import RESERVED
+from .slugs import slug_problem
 
 SLUG_MAX = 60
 
@@ -38,23 +39,20 @@ class Draft:
 
 # --- decoding ---------------------------------------------------------------------------------------------
 
-_BOMS = (
-    (b"\xef\xbb\xbf", "utf-8", ""),
-    (b"\xff\xfe\x00\x00", "utf-32-le", "UTF-32"),  # before UTF-16 LE, whose BOM is its prefix
-    (b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32"),
-    (b"\xff\xfe", "utf-16-le", "UTF-16"),
-    (b"\xfe\xff", "utf-16-be", "UTF-16"),
-)
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 
 
-def decoded(raw: bytes, filename: str) -> tuple[str, str]:
-    """The text (NFC, LF) and the encoding's name unless it was UTF-8; IngestError if binary or empty."""
-    payload, codec, label = _encoding(raw, filename)
+def decoded(raw: bytes, filename: str, declared: str = "") -> tuple[str, str]:
+    """The text (NFC, LF) and the encoding's name unless it was UTF-8; IngestError if binary or empty.
+    `declared` is the charset a web page names for itself (see `charset.sniff`)."""
     try:
-        text = payload.decode(codec)
+        encoding = sniff(raw, declared)
+    except NotText as exc:
+        raise IngestError(f"{filename} looks like a binary file ({exc}), not text") from None
+    try:
+        text = raw[encoding.bom:].decode(encoding.codec)
     except UnicodeDecodeError as exc:
-        raise IngestError(f"{filename} is not valid {label} text (bad byte at offset {exc.start})") from None
+        raise IngestError(f"{filename} is not valid {encoding.name} text (bad byte at offset {exc.start})") from None
     odd = sum(unicodedata.category(c) in ("Cc", "Cs", "Co", "Cn") and c not in "\t\n\r\f" for c in text)
     if odd > len(text) // 100:
         raise IngestError(f"{filename} looks like a binary file (it contains control characters), not text")
@@ -64,48 +62,7 @@ def decoded(raw: bytes, filename: str) -> tuple[str, str]:
                    for c in text)
     if not text.strip():
         raise IngestError(f"{filename} is empty; there is nothing to add")
-    return unicodedata.normalize("NFC", text), label
-
-
-def _encoding(raw: bytes, filename: str) -> tuple[bytes, str, str]:
-    """BOM, then UTF-16 by its NUL pattern, strict UTF-8, GBK/GB18030, else Windows-1252/Latin-1."""
-    for bom, codec, label in _BOMS:
-        if raw.startswith(bom):
-            return raw[len(bom):], codec, label
-    if b"\x00" in raw:
-        utf16 = _utf16_by_nuls(raw)
-        if utf16 is None:
-            raise IngestError(f"{filename} looks like a binary file (it contains NUL bytes), not text")
-        return raw, utf16, "UTF-16"
-    for codec, label in (("utf-8", ""), ("gb18030", "GBK/GB18030"), ("cp1252", "Latin-1 (Windows-1252)")):
-        try:
-            raw.decode(codec)
-        except UnicodeDecodeError:
-            continue
-        if codec != "gb18030" or _mostly_gb2312_pairs(raw):
-            return raw, codec, label
-    return raw, "latin-1", "Latin-1"
-
-
-def _utf16_by_nuls(raw: bytes) -> str | None:
-    """UTF-16 without a BOM: ASCII spaces and line breaks put a NUL in every other byte, always the same."""
-    high, low = raw[0::2].count(0), raw[1::2].count(0)
-    if len(raw) % 2 == 0 and low >= 0.95 * (high + low):
-        return "utf-16-le"
-    return "utf-16-be" if len(raw) % 2 == 0 and high >= 0.95 * (high + low) else None
-
-
-def _mostly_gb2312_pairs(raw: bytes) -> bool:
-    """Chinese text keeps to the GB2312 area (both bytes 0xA1-0xFE); Latin-1 accents before ASCII don't."""
-    pairs = common = i = 0
-    while i < len(raw) - 1:
-        if raw[i] < 0x80:
-            i += 1
-            continue
-        pairs += 1
-        common += raw[i] >= 0xA1 and raw[i + 1] >= 0xA1
-        i += 4 if 0x30 <= raw[i + 1] <= 0x39 else 2  # GB18030's four-byte form has a digit second
-    return pairs > 0 and common >= 0.8 * pairs
+    return unicodedata.normalize("NFC", text), encoding.name
 
 
 # --- paragraphs -------------------------------------------------------------------------------------------
@@ -236,27 +193,54 @@ def markdown_safe(paragraph: str) -> str:
     return paragraph if at < 0 else f"{paragraph[:at]}\\{paragraph[at:]}"
 
 
+@dataclass(frozen=True, slots=True)
+class Known:
+    """What a web page or a feed states about the document; "" where it is silent. It wins over guesses."""
+
+    title: str = ""
+    author: str = ""
+    publisher: str = ""
+    url: str = ""  # canonical, see broadsheet.urls
+    published: str = ""  # YYYY-MM-DD
+
+
 def make_draft(raw: bytes, filename: str, slug: str | None = None, today: dt.date | None = None) -> Draft:
     """The draft entry for a raw document; IngestError for binary, empty or all-junk input or a bad slug."""
-    if slug is not None and not SLUG.match(slug):
-        raise IngestError(f"invalid slug {slug!r}: use lower-case letters, digits and single hyphens, "
-                          "e.g. jack-ma-speech")
-    if slug in RESERVED:
-        raise IngestError(f"invalid slug {slug!r}: the site or Windows uses that name; use e.g. {slug}-1")
+    check_slug(slug)
     text, encoding = decoded(raw, filename)
-    doc = Doc(paragraphs_of(text), (f"Converted the text from {encoding} to UTF-8.",) if encoding else ())
+    steps = (f"Converted the text from {encoding} to UTF-8.",) if encoding else ()
+    return draft_from(paragraphs_of(text), steps, filename, slug, today)
+
+
+def check_slug(slug: str | None) -> None:
+    problem = slug_problem(slug) if slug is not None else None
+    if problem:
+        raise IngestError(f"--slug: {problem[0]} ({problem[1]})")
+
+
+def draft_from(paragraphs: tuple[str, ...], steps: tuple[str, ...], name: str, slug: str | None = None,
+               today: dt.date | None = None, known: Known = Known()) -> Draft:
+    """The draft for a document's paragraphs, after the cleanup; `known` facts replace the guesses."""
+    if known.title and paragraphs and _same_words(paragraphs[0], known.title):
+        paragraphs = paragraphs[1:]  # the page's own headline, already the title
+    doc = Doc(paragraphs, steps, headline=known.title)
     for rule in PIPELINE:
-        doc = rule(doc)
+        doc = doc if known.title and rule is take_headline else rule(doc)
     if not doc.paragraphs:
-        raise IngestError(f"{filename} has no text left after cleanup (it looks like scraper junk only)")
+        raise IngestError(f"{name} has no text left after cleanup (it looks like scraper junk only)")
     title = guess_title(doc)
-    published = guess_published(doc.meta + doc.paragraphs)
+    published = known.published or guess_published(doc.meta + doc.paragraphs)
+    guessed = guess_source(doc, published)
+    source = {"title": guessed["title"], "publisher": known.publisher or guessed["publisher"]}
+    source |= {"author": author} if (author := known.author or guessed.get("author", "")) else {}
+    source |= {"url": known.url} if known.url else {}
+    source |= {"published": guessed["published"]} if "published" in guessed else {}
     front = {
         "title": title,
         "date": published_date if isinstance(published_date := _yaml_date(published), dt.date)
         else today or dt.date.today(),
         "kind": guess_kind(doc),
-        "source": guess_source(doc, published),
+        "source": source,
         "summary": "",
         "key_points": [],
         "quotes": [],
@@ -268,28 +252,15 @@ def make_draft(raw: bytes, filename: str, slug: str | None = None, today: dt.dat
     }
     matter = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=1_000_000)
     body = "\n\n".join(f"# {p}" if p in doc.headings else markdown_safe(p) for p in doc.paragraphs)
-    return Draft(slug or slug_for(title) or slug_for(Path(filename).stem) or "entry",
+    return Draft(slug or slug_for(title) or slug_for(Path(name).stem) or "entry",
                  f"---\n{matter}---\n{body}\n", doc.steps)
 
 
-def add(file: Path, entries_dir: Path, slug: str | None, out: TextIO, err: TextIO,
-        today: dt.date | None = None) -> int:
-    """Write entries_dir/<slug>.md as a draft and list the cleanup on `out`; 1 with one `error:` line on
-    `err` if not."""
-    try:
-        draft = make_draft(_read(file), file.name, slug, today)
-        target = entries_dir / f"{draft.slug}.md"
-        _write_new(target, draft.text)
-    except IngestError as exc:
-        print(f"error: {exc}", file=err)
-        return 1
-    for step in draft.steps:
-        print(f"  - {step}", file=out)
-    print(f"wrote {target} (draft: true)", file=out)
-    return 0
+def _same_words(a: str, b: str) -> bool:
+    return re.sub(r"\W+", " ", a).casefold().split() == re.sub(r"\W+", " ", b).casefold().split()
 
 
-def _read(file: Path) -> bytes:
+def read_file(file: Path) -> bytes:
     if file.is_dir():
         raise IngestError(f"cannot read {file}: it is a directory, not a file")
     try:
@@ -300,7 +271,7 @@ def _read(file: Path) -> bytes:
         raise IngestError(f"cannot read {file}: {exc.strerror}") from None
 
 
-def _write_new(target: Path, text: str) -> None:
+def write_new(target: Path, text: str) -> None:
     """Create the file or fail; opening with "x" means an entry that appeared meanwhile is not overwritten."""
     exists = IngestError(f"{target} already exists; choose another name with --slug (nothing is overwritten)")
     if target.exists():

@@ -13,14 +13,14 @@ import hashlib
 import os
 import re
 import time
-import unicodedata
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__, links
+from .charset import looks_like
 from .errors import BuildError, ContentError, closest
-from .fields import CONTROL, RESERVED, SLUG, Fields, describe
+from .fields import CONTROL, SLUG, Fields, describe
 from .markdown import Body, render_body, render_page
 from .markdown import prepare as prepare_markdown
 from .model import (
@@ -39,6 +39,7 @@ from .model import (
     page_output,
 )
 from .sanitise import MAX_HTML_DEPTH
+from .slugs import slug_problem
 from .yamlfile import Loaded, load_yaml
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -176,29 +177,11 @@ def decode(raw: bytes, path: str) -> tuple[str | None, ContentError | None]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return None, ContentError(path, line, "", f"file is not UTF-8: byte 0x{raw[exc.start]:02X} on this line; "
-                                  f"it looks like {guess_encoding(raw)}", "re-save it as UTF-8")
+                                  f"it looks like {looks_like(raw)}", "re-save it as UTF-8")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         return None, ContentError(path, 1, "", "file is empty", "write the front matter between `---` lines")
     return text, None
-
-
-def guess_encoding(raw: bytes) -> str:
-    """Which legacy encoding bytes that are not UTF-8 were probably saved in."""
-    mixed = raw.decode("utf-8", errors="replace")
-    # A few bad bytes among many good characters: a paste, not a whole file in another encoding.
-    if sum(1 for ch in mixed if ord(ch) > 127 and ch != "\ufffd") > 4 * mixed.count("\ufffd"):
-        return "UTF-8 with some stray bytes (perhaps pasted from a file in another encoding)"
-    high = re.findall(rb"[\x80-\xff]+", raw)
-    # Chinese text comes in runs of two-byte characters; accented Latin letters stand mostly alone.
-    in_runs = sum(len(run) for run in high if len(run) >= 4)
-    try:
-        raw.decode("gb18030")
-    except UnicodeDecodeError:
-        in_runs = 0
-    if in_runs * 2 >= sum(len(run) for run in high) > 0:
-        return "GBK/GB18030 (Chinese)"
-    return "Latin-1/Windows-1252 (Western European)"
 
 
 def list_markdown(content: Path, folder_name: str, root: Path, errors: list[ContentError], notes: list[str],
@@ -280,21 +263,6 @@ def _check_slug(slug: str, path: str, errors: list[ContentError], taken: set[str
     if problem:
         errors.append(ContentError(path, 1, "", *problem))
     return problem is None
-
-
-def slug_problem(slug: str, taken: set[str] | frozenset[str] = frozenset()) -> tuple[str, str] | None:
-    """(message, hint) when `slug` is not a usable slug, else None; `taken` lists the slugs in use."""
-    if SLUG.match(slug):
-        if slug in RESERVED:
-            return f"`{slug}` is a reserved name (the site or Windows uses it)", f"use e.g. `{slug}-1`"
-        return None
-    suggestion = re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", slug).encode(
-        "ascii", "ignore").decode().lower()).strip("-")
-    if suggestion in taken:
-        hint = f"`{suggestion}` is taken already; a slug must differ in more than case or accents"
-    else:
-        hint = "use lower-case a-z, 0-9 and single hyphens" + (f", e.g. `{suggestion}`" if suggestion else "")
-    return f"`{slug}` is not a valid slug", hint
 
 
 def split_front_matter(text: str, path: str) -> tuple[str, str, int, ContentError | None]:

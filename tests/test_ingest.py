@@ -18,7 +18,8 @@ import pytest
 import yaml
 from markdown_it import MarkdownIt
 
-from broadsheet.ingest import IngestError, add, make_draft
+from broadsheet.ingest import IngestError, make_draft
+from broadsheet.intake import add
 from broadsheet.read import read_content
 from tests.conftest import make_site
 
@@ -435,19 +436,21 @@ def test_given_slug_is_used() -> None:
     assert draft_of("Headline\n\nThe story.", slug="jack-ma-2020").draft.slug == "jack-ma-2020"
 
 
-@pytest.mark.parametrize("slug", ["Jack-Ma", "jack_ma", "jack--ma", "-jack", "jack ma", ""])
-def test_invalid_given_slug_is_refused(slug: str) -> None:
+@pytest.mark.parametrize(("slug", "hint"), [
+    ("Jack-Ma", ", e.g. `jack-ma`"), ("jack_ma", ", e.g. `jack-ma`"), ("jack--ma", ", e.g. `jack-ma`"),
+    ("-jack", ", e.g. `jack`"), ("jack ma", ", e.g. `jack-ma`"), ("", "")])
+def test_invalid_given_slug_is_refused(slug: str, hint: str) -> None:
     with pytest.raises(IngestError) as error:
         draft_of("Headline\n\nThe story.", slug=slug)
-    assert str(error.value) == (f"invalid slug {slug!r}: use lower-case letters, digits and single hyphens, "
-                                "e.g. jack-ma-speech")
+    assert str(error.value) == (f"--slug: `{slug}` is not a valid slug "
+                                f"(use lower-case a-z, 0-9 and single hyphens{hint})")
 
 
 # --- add: the file I/O ----------------------------------------------------------------------------------------
 
 def run_add(file: Path, entries: Path, slug: str | None = None) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
-    return add(file, entries, slug, out, err, today=TODAY), out.getvalue(), err.getvalue()
+    return add(str(file), entries.parent, slug, out, err, today=TODAY), out.getvalue(), err.getvalue()
 
 
 def test_add_writes_the_draft_and_reports_each_step(tmp_path: Path) -> None:
@@ -464,9 +467,9 @@ def test_add_writes_the_draft_and_reports_each_step(tmp_path: Path) -> None:
 def test_add_with_slug_writes_that_file(tmp_path: Path) -> None:
     source = tmp_path / "raw.txt"
     source.write_text("Robots rise\n\nThe story.", encoding="utf-8")
-    code, _, _ = run_add(source, tmp_path, slug="robots-2020")
+    code, _, _ = run_add(source, tmp_path / "entries", slug="robots-2020")
     assert code == 0
-    assert [p.name for p in tmp_path.glob("*.md")] == ["robots-2020.md"]
+    assert [p.name for p in (tmp_path / "entries").glob("*.md")] == ["robots-2020.md"]
 
 
 def refused(tmp_path: Path, file: Path, message: str, slug: str | None = None) -> None:
@@ -498,7 +501,8 @@ def test_add_refuses_a_binary_file(tmp_path: Path) -> None:
 def test_add_refuses_an_invalid_slug(tmp_path: Path) -> None:
     (tmp_path / "raw.txt").write_text("Robots rise\n\nThe story.", encoding="utf-8")
     refused(tmp_path, tmp_path / "raw.txt",
-            "invalid slug 'Robots Rise': use lower-case letters, digits and single hyphens, e.g. jack-ma-speech",
+            "--slug: `Robots Rise` is not a valid slug "
+            "(use lower-case a-z, 0-9 and single hyphens, e.g. `robots-rise`)",
             slug="Robots Rise")
 
 
@@ -506,7 +510,7 @@ def test_add_refuses_an_invalid_slug(tmp_path: Path) -> None:
 def test_add_refuses_a_reserved_slug(tmp_path: Path, slug: str) -> None:
     (tmp_path / "raw.txt").write_text("Robots rise\n\nThe story.", encoding="utf-8")
     refused(tmp_path, tmp_path / "raw.txt",
-            f"invalid slug '{slug}': the site or Windows uses that name; use e.g. {slug}-1", slug=slug)
+            f"--slug: `{slug}` is a reserved name (the site or Windows uses it) (use e.g. `{slug}-1`)", slug=slug)
 
 
 def test_a_headline_that_is_a_reserved_name_gets_another_slug() -> None:
