@@ -19,7 +19,7 @@ from urllib.parse import quote
 # dictionary, so a fragment that cuts between punctuation marks could fall inside a word.
 _PIECE = re.compile(r"[^\s\u3001-\u3003\uff01\uff0c\uff1a\uff1b\uff1f]+[\u3001-\u3003\uff01\uff0c\uff1a\uff1b\uff1f]*\s*"
                     r"|[\u3001-\u3003\uff01\uff0c\uff1a\uff1b\uff1f]+\s*")
-WHOLE = 60  # characters: a passage this short is given whole
+WHOLE = 100  # a passage whose directive is this short, once encoded, is given whole
 _QUOTE_MARKS = "\"'\u201c\u201d\u201e\u2033\u00ab\u00bb\u2018\u2019\u201a\u2032"
 _PARAGRAPH = re.compile(r'<p id="p-(\d+)"[^>]*>(.*?)</p>', re.S)
 _SPEAKER = re.compile(r'<strong class="speaker">.*?</strong>\s*', re.S)
@@ -62,8 +62,9 @@ def fragment(passage: str, body: str) -> str:
     if not passage:
         return ""
     pieces = _PIECE.findall(passage)
-    if len(passage) <= WHOLE or len(pieces) < 4:
-        return directive(passage)
+    whole = directive(passage)
+    if len(whole) <= WHOLE or len(pieces) < 4:
+        return whole
     for k in range(1, len(pieces) - 1):
         start = "".join(pieces[:k]).strip()
         found = occurrences(start, body)
@@ -79,7 +80,7 @@ def fragment(passage: str, body: str) -> str:
             if first + len(end) == passage_end:
                 return directive(start, end)
         break
-    return directive(passage)
+    return whole
 
 
 def directive(start: str, end: str = "") -> str:

@@ -26,9 +26,10 @@ FONTS = (NOTO / "NotoSansCJK-Bold.ttc", Path("/usr/share/fonts/truetype/dejavu/D
 # The faces of the Noto CJK collection, by the glyph shapes a language expects for the same character.
 _FACES = {"ja": 0, "ko": 1, "zh-hant": 3, "zh-tw": 3, "zh-hk": 4, "zh-mo": 4}
 _SIMPLIFIED = 2
-# A line may break after any CJK character or full-width mark, and elsewhere only at spaces.
-_TOKEN = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uac00-\ud7af"
-                    r"\uf900-\ufaff\uff00-\uffef]+\s*|\s+")
+# A line may break after any CJK character or full-width mark, but not before a closing mark, and
+# elsewhere only at spaces.
+_TOKEN = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef][\u3001\u3002\u300d\u300f\u3011"
+                    r"\uff01\uff09\uff0c\uff1a\uff1b\uff1f]*|[^\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]+\s*|\s+")
 
 
 @dataclass(frozen=True, slots=True)
