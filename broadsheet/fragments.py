@@ -17,8 +17,8 @@ from urllib.parse import quote
 # A piece is a word with the white space after it, or a run of CJK text up to and including its
 # punctuation: CJK is written without spaces, and browsers find word boundaries there with a
 # dictionary, so a fragment that cuts between punctuation marks could fall inside a word.
-_PIECE = re.compile(r"[^\s\u3001-\u3003\uff01\uff0c\uff1a\uff1b\uff1f]+[\u3001-\u3003\uff01\uff0c\uff1a\uff1b\uff1f]*\s*"
-                    r"|[\u3001-\u3003\uff01\uff0c\uff1a\uff1b\uff1f]+\s*")
+_STOPS = r"\u3001-\u3003\uff01\uff0c\uff1a\uff1b\uff1f"  # CJK commas, full stops, colons and the like
+_PIECE = re.compile(rf"[^\s{_STOPS}]+[{_STOPS}]*\s*|[{_STOPS}]+\s*")
 WHOLE = 100  # a passage whose directive is this short, once encoded, is given whole
 _QUOTE_MARKS = "\"'\u201c\u201d\u201e\u2033\u00ab\u00bb\u2018\u2019\u201a\u2032"
 _PARAGRAPH = re.compile(r'<p id="p-(\d+)"[^>]*>(.*?)</p>', re.S)

@@ -131,8 +131,7 @@ class Entry(Record):
     body_html: str
     paragraphs: int
     words: int  # for reading time: words, and CJK characters one by one
-    digest: str  # changes whenever anything on the entry's own page changes
-    card: str  # changes whenever anything shown about the entry elsewhere changes
+    digest: str  # entry_digest: changes whenever any field above may change; pages' fingerprints use it
 
     @property
     def year(self) -> str:
@@ -173,11 +172,3 @@ class Digest:
     older: Mapping[str, Entry]
     warnings: tuple[str, ...] = field(default=())
     shape: str = ""  # hash of the inputs of `related`, so a rebuild can reuse it
-
-
-@dataclass(frozen=True, slots=True)
-class OutputFile:
-    """One file of the site: its path relative to the output directory, and its bytes."""
-
-    path: str
-    data: bytes

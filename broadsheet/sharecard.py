@@ -1,4 +1,4 @@
-"""An entry's share card: Card (headline, digest name, date line, language) -> a 1200×630 PNG.
+"""An entry's share card: Card (headline, digest name, date line, language) -> a 1200x630 PNG.
 
 Link previews on social sites and chat apps show this image. It is drawn with Pillow in the digest's
 colours. CJK headlines need a CJK font: the first of FONTS found is used (Debian's `fonts-noto-cjk`,
@@ -13,8 +13,15 @@ import functools
 import hashlib
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PIL import Image, ImageFont
+
+    Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 80
@@ -68,7 +75,7 @@ STYLE = _style()
 
 
 @functools.lru_cache(maxsize=16)
-def _font(size: int, language: str) -> object:
+def _font(size: int, language: str) -> Font:
     from PIL import ImageFont
 
     path = font_path()
@@ -77,13 +84,13 @@ def _font(size: int, language: str) -> object:
     return ImageFont.truetype(str(path), size, index=_face(path, language), layout_engine=ImageFont.Layout.BASIC)
 
 
-def wrap(text: str, fits: object, max_lines: int) -> list[str] | None:
+def wrap(text: str, fits: Callable[[str], bool], max_lines: int) -> list[str] | None:
     """`text` in lines that each satisfy `fits(line)`, or None if that takes more than `max_lines`."""
     lines: list[str] = []
     line = ""
     for token in _TOKEN.findall(" ".join(text.split())):
         candidate = line + token
-        if fits(candidate.rstrip()) or not line.strip():  # type: ignore[operator]
+        if fits(candidate.rstrip()) or not line.strip():
             line = candidate
             continue
         lines.append(line.rstrip())
@@ -93,18 +100,22 @@ def wrap(text: str, fits: object, max_lines: int) -> list[str] | None:
     return lines if len(lines) <= max_lines else None
 
 
-def _headline(text: str, language: str) -> tuple[object, list[str]]:
+def _within(font: Font, width: int) -> Callable[[str], bool]:
+    return lambda line: font.getlength(line) <= width
+
+
+def _headline(text: str, language: str) -> tuple[Font, list[str]]:
     """The largest headline size at which `text` fits; at the smallest, its last line ends in `…`."""
     width = WIDTH - 2 * MARGIN
     for size in HEADLINE_SIZES:
         font = _font(size, language)
-        lines = wrap(text, lambda line, f=font: f.getlength(line) <= width, MAX_LINES)  # type: ignore[attr-defined]
+        lines = wrap(text, _within(font, width), MAX_LINES)
         if lines is not None:
             return font, lines
     font = _font(HEADLINE_SIZES[-1], language)
-    lines = wrap(text, lambda line: font.getlength(line) <= width, 10**6) or [""]  # type: ignore[attr-defined]
+    lines = wrap(text, _within(font, width), 10**6) or [""]
     last = lines[MAX_LINES - 1]
-    while last and font.getlength(last + "…") > width:  # type: ignore[attr-defined]
+    while last and font.getlength(last + "…") > width:
         last = last[:-1]
     return font, [*lines[: MAX_LINES - 1], last.rstrip() + "…"]
 
@@ -116,24 +127,23 @@ def draw(card: Card) -> bytes:
     image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
     pen = ImageDraw.Draw(image)
     pen.rectangle((0, 0, WIDTH, 16), fill=ACCENT)
-    pen.text((MARGIN, 64), card.digest, font=_font(34, card.language), fill=ACCENT)  # type: ignore[arg-type]
+    pen.text((MARGIN, 64), card.digest, font=_font(34, card.language), fill=ACCENT)
     font, lines = _headline(card.headline, card.language)
-    size = font.size  # type: ignore[attr-defined]
-    top = 150
+    step = round(getattr(font, "size", HEADLINE_SIZES[-1]) * 1.25)
     for n, line in enumerate(lines):
-        pen.text((MARGIN, top + n * round(size * 1.25)), line, font=font, fill=INK)  # type: ignore[arg-type]
+        pen.text((MARGIN, 150 + n * step), line, font=font, fill=INK)
     pen.line((MARGIN, HEIGHT - 110, WIDTH - MARGIN, HEIGHT - 110), fill=LINE, width=3)
-    pen.text((MARGIN, HEIGHT - 88), card.byline, font=_font(30, card.language), fill=MUTED)  # type: ignore[arg-type]
+    pen.text((MARGIN, HEIGHT - 88), card.byline, font=_font(30, card.language), fill=MUTED)
     out = io.BytesIO()
     # Mapped onto a palette of the card's few colours, the PNG takes a third of the time to compress
     # (most of the cost of a card) and fewer bytes, and looks the same; zlib level 1 takes a third of
     # the time of the default level 6 for a third more bytes (28 KB against 21 KB).
-    image.quantize(palette=_palette(), dither=Image.Dither.NONE).save(out, "PNG", compress_level=1)  # type: ignore[arg-type]
+    image.quantize(palette=_palette(), dither=Image.Dither.NONE).save(out, "PNG", compress_level=1)
     return out.getvalue()
 
 
 @functools.cache
-def _palette() -> object:
+def _palette() -> Image.Image:
     """64 shades from the background to each colour drawn: enough for anti-aliased edges."""
     from PIL import Image, ImageColor
 

@@ -12,7 +12,8 @@ from broadsheet.build import Options, build
 
 from .conftest import ENTRY, make_site
 
-WORDS = "the shop cloud rents server market data city owner price month each year small".split()
+WORDS = ["the", "shop", "cloud", "rents", "server", "market", "data", "city", "owner", "price", "month", "each",
+         "year", "small"]
 
 
 def decode(directive: str) -> tuple[str, str]:
@@ -53,7 +54,7 @@ def test_start_grows_until_it_occurs_only_once() -> None:
             "moved her stock online, where it sold within a week to buyers in other cities.")
     passage = ("The shop closed in June after the rent doubled and the owner moved her stock online, "
                "where it sold within a week to buyers in other cities.")
-    start, end = decode(fragments.fragment(passage, body))
+    start, _ = decode(fragments.fragment(passage, body))
     assert start == "The shop closed"  # "The" and "The shop" each occur twice
     assert highlighted(fragments.fragment(passage, body), body) == passage
 
@@ -82,12 +83,13 @@ def test_quote_links_to_the_body_spelling_of_its_quote_marks() -> None:
 
 
 def test_cjk_paragraph_is_cut_only_after_punctuation() -> None:
-    body = ("阿里云在杭州举行大会。数字化是最确定的巨大机会，所有企业都必须上云，否则将被淘汰，"
-            "这是马云在演讲中反复强调的观点，他认为未来十年将决定一切。会议结束。")
-    passage = "数字化是最确定的巨大机会，所有企业都必须上云，否则将被淘汰，这是马云在演讲中反复强调的观点，他认为未来十年将决定一切。"
+    comma = "\uff0c"
+    passage = comma.join(["数字化是最确定的巨大机会", "所有企业都必须上云", "否则将被淘汰",
+                          "这是马云在演讲中反复强调的观点", "他认为未来十年将决定一切。"])
+    body = f"阿里云在杭州举行大会。{passage}会议结束。"
     directive = fragments.fragment(passage, body)
     start, end = decode(directive)
-    assert start.endswith("，") and end, directive
+    assert start.endswith(comma) and end, directive
     assert highlighted(directive, body) == passage
 
 
@@ -111,7 +113,8 @@ def test_random_passages_are_found_exactly() -> None:
 
 def test_paragraph_texts_come_from_the_rendered_body_without_speaker_names() -> None:
     html = ('<p id="p-1" data-n="1">A &amp; B\n<em>said</em> it.</p>\n'
-            '<p id="p-2" data-n="2" class="turn"><strong class="speaker">Jack Ma</strong> Cloud is &quot;here&quot;.</p>\n')
+            '<p id="p-2" data-n="2" class="turn"><strong class="speaker">Jack Ma</strong> '
+            'Cloud is &quot;here&quot;.</p>\n')
     assert fragments.paragraphs(html) == {1: "A & B said it.", 2: 'Cloud is "here".'}
 
 

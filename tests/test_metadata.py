@@ -207,7 +207,8 @@ def test_without_base_url_no_address_is_made_up(tmp_path: Path) -> None:
         assert tags.link("canonical") == [] and tags.values("og:url") == [] and tags.values("og:image") == [], page
         assert tags.values("og:title"), page
         for text in tags.json_ld:  # only the source's own address, which is absolute in the content
-            assert set(re.findall(r'"(?:url|urlTemplate|image)":"([^"]*)"', text)) <= {"https://example.org/story"}, page
+            addresses = set(re.findall(r'"(?:url|urlTemplate|image)":"([^"]*)"', text))
+            assert addresses <= {"https://example.org/story"}, page
     types = json_ld_types(site, with_urls=False)
     assert types["index.html"] == [] and types["entries/cloud-shop/index.html"] == ["NewsArticle"]
     assert not (site / "feed.json").exists() and not (site / "feeds.opml").exists()

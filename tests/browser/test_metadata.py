@@ -10,7 +10,6 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
@@ -23,7 +22,8 @@ pytestmark = pytest.mark.browser
 
 BASE = "https://digest.example.org/"  # content/site.yaml's base_url
 SLUG = "jack-ma-argentina-ewtp"
-READ_LD = """() => [...document.querySelectorAll('script[type="application/ld+json"]')].map(s => JSON.parse(s.textContent))"""
+READ_LD = """() => [...document.querySelectorAll('script[type="application/ld+json"]')]
+  .map(s => JSON.parse(s.textContent))"""
 
 
 def tags(page: Page) -> dict[str, list[str]]:
