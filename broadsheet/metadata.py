@@ -69,20 +69,19 @@ def article(entry: Entry, site: Site, topics: Mapping[str, Topic], people: Mappi
                      author=_with({"@type": "Person"}, name=source.author) if source.author else None,
                      publisher=_with({"@type": "Organization"}, name=source.publisher) if source.publisher else None,
                      datePublished=source.published)
-    # Names and aliases only: the digest's own pages about them are a link away, and an entry page
-    # naming a dozen of them would carry a kilobyte more for addresses search engines find anyway.
+    # Names only, and people's aliases (`Ma Yun`, `马云`), which tell namesakes apart: an entry page
+    # naming a dozen people and organisations would otherwise carry a kilobyte more, for addresses and
+    # abbreviations that their own pages give.
     mentions = [_with({"@type": "Person", "name": people[slug].name}, alternateName=list(people[slug].aliases))
                 for slug in entry.people]
-    mentions += [_with({"@type": "Organization", "name": organizations[slug].name},
-                       alternateName=list(organizations[slug].aliases)) for slug in entry.organizations]
+    mentions += [{"@type": "Organization", "name": organizations[slug].name} for slug in entry.organizations]
     about = [{"@type": "Thing", "name": topics[slug].title} for slug in entry.topics]
     image = f"{url}{SHARE_IMAGE}" if url and site.share_images else ""
     return _with({"@type": "NewsArticle", "headline": entry.title, "datePublished": entry.date.isoformat(),
                   "author": {"@type": "Organization", "name": site.curator or site.title},
                   "publisher": _digest(site), "isBasedOn": based_on},
-                 description=entry.summary, url=url, image=image,
-                 inLanguage=site.language, about=about, mentions=mentions, wordCount=entry.words,
-                 timeRequired=f"PT{entry.minutes}M", genre=entry.kind)
+                 description=entry.summary, url=url, image=image, about=about, mentions=mentions,
+                 wordCount=entry.words, timeRequired=f"PT{entry.minutes}M")
 
 
 def collection(site: Site, path: str, name: str, description: str, about: str,
