@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site serve test test-differential test-fast lint bench bench-real golden browser-deps clean
+.PHONY: site serve test test-differential test-fast lint bench bench-real golden browser-deps fonts clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -25,11 +25,15 @@ browser-deps:
 	@[ -x $(CHROMIUM) ] || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 	@[ -f node_modules/axe-core/axe.min.js ] || npm install --no-audit --no-fund --silent
 
+# Share cards draw CJK headlines with Noto Sans CJK (SIL Open Font License), from Debian's own package.
+fonts:
+	@[ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc ] || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq fonts-noto-cjk; }
+
 lint: $(STAMP)
 	$(BIN)/ruff check broadsheet tests bench build.py
 	$(BIN)/mypy
 
-test: $(STAMP) browser-deps lint
+test: $(STAMP) browser-deps fonts lint
 	$(BIN)/python -m pytest -q
 
 # The incremental-equals-clean tests with many random examples (minutes per example), shrinking failures.

@@ -7,6 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 
 KINDS = ("news", "interview", "speech", "commentary", "feature")
+# Words a minute of silent reading of non-fiction in English (238, Brysbaert 2019), close to the
+# characters a minute of Chinese (255, Trauzettel-Klosinski 2012): one rate serves both when CJK
+# characters are counted as words.
+READING_SPEED = 238
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")  # not calendar.month_name, which follows the locale
 
@@ -34,6 +38,7 @@ class Site(Record):
     language: str = "en"
     base_url: str = ""  # absolute, ending in "/", or "" when unset (feeds are then skipped)
     curator: str = ""
+    share_images: bool = False  # draw a share card per entry (entries/<slug>/share.png)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,12 +100,14 @@ class Source(Record):
 class KeyPoint(Record):
     text: str
     see: int  # paragraph number in the body; the page links it to #p-<see>
+    original: str = ""  # source.url with a text fragment finding the paragraph there, when the source has a url
 
 
 @dataclass(frozen=True, slots=True)
 class Quote(Record):
     text: str
     by: str = ""  # a person slug, or "" when unattributed
+    original: str = ""  # source.url with a text fragment finding the quote there, when the source has a url
 
 
 def entry_output(slug: str) -> str:
@@ -143,7 +150,7 @@ class Entry(Record):
     draft: bool
     body_html: str
     paragraphs: int
-    words: int
+    words: int  # for reading time: words, and CJK characters one by one
     digest: str  # entry_digest: changes whenever any field above may change; pages' fingerprints use it
     notes: tuple[str, ...] = ()  # raw HTML the page leaves out, as `file:line: body: ...` notes for `check`
     links: tuple[Link, ...] = ()  # the body's links to pages of the site (the digest covers them: see read)
@@ -151,6 +158,11 @@ class Entry(Record):
     @property
     def year(self) -> str:
         return f"{self.date.year:04d}"
+
+    @property
+    def minutes(self) -> int:
+        """Reading time, at least one minute."""
+        return max(1, round(self.words / READING_SPEED))
 
 
 @dataclass(frozen=True, slots=True)

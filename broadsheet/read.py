@@ -14,10 +14,10 @@ import os
 import re
 import time
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import __version__, links
+from . import __version__, fragments, links
 from .charset import looks_like
 from .errors import BuildError, ContentError, closest
 from .fields import CONTROL, SLUG, Fields, describe
@@ -67,6 +67,8 @@ LITTER = re.compile(
 )
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 _WORD = re.compile(r"[\w']+")
+# Han ideographs and kana, written without spaces: reading time counts them one by one.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SENTENCE = re.compile(r"[^.!?\u3002\uff01\uff1f]+(?:[.!?\u3002\uff01\uff1f]+[\"'\u201d\u2019\u300d\u300f)]*|$)")
 _QUOTE_MARKS = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"', "\u00ab": '"',
                               "\u00bb": '"', "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'"})
@@ -365,7 +367,7 @@ def read_site(content: Path, root: Path, errors: list[ContentError]) -> Site:
     fields, _ = _load_mapping(content / "site.yaml", root, errors)
     if fields is None:
         return Site(title="")
-    fields.refuse_unknown(("title", "tagline", "description", "language", "base_url", "curator"))
+    fields.refuse_unknown(("title", "tagline", "description", "language", "base_url", "curator", "share_images"))
     base_url = fields.url("base_url")
     language = fields.text("language", False) or "en"
     if not _LANGUAGE.match(language):
@@ -374,7 +376,8 @@ def read_site(content: Path, root: Path, errors: list[ContentError]) -> Site:
         language = "en"
     return Site(title=fields.text("title"), tagline=fields.text("tagline", False),
                 description=fields.text("description", False), language=language,
-                base_url=base_url.rstrip("/") + "/" if base_url else "", curator=fields.text("curator", False))
+                base_url=base_url.rstrip("/") + "/" if base_url else "", curator=fields.text("curator", False),
+                share_images=fields.boolean("share_images"))
 
 
 def read_registry(content: Path, root: Path, errors: list[ContentError]) -> tuple[Registry, frozenset[str]]:
@@ -482,14 +485,17 @@ class EntryReader:
         words = _WORD.findall(body.text.lower())
         if summary:
             self.check_original(f, summary, words)
+        points, quotes = self.key_points(f, body.paragraphs), self.quotes(f, body.text)
+        if source.url:
+            points, quotes = _originals(source.url, body, points, quotes)
         entry = Entry(
             slug=slug, path=path, title=f.text("title"), date=f.date("date") or _NO_DATE,
-            kind=kind, source=source, summary=summary,
-            key_points=self.key_points(f, body.paragraphs), quotes=self.quotes(f, body.text),
+            kind=kind, source=source, summary=summary, key_points=points, quotes=quotes,
             topics=self.refs(f, "topics", required=not draft), people=self.refs(f, "people"),
             organizations=self.refs(f, "organizations"), curator_note=f.text("curator_note", False),
             draft=draft, body_html=links.rewrite(body.html, rewrites), paragraphs=body.paragraphs,
-            words=len(words), digest=entry_digest(path, hashlib.sha256(raw).hexdigest(), self.registry.digest),
+            words=count_words(body.text),
+            digest=entry_digest(path, hashlib.sha256(raw).hexdigest(), self.registry.digest),
             notes=removed_notes(path, body, body_line), links=found)
         return entry
 
@@ -560,6 +566,20 @@ class EntryReader:
         if run:
             f.error("summary", f"copies {COPY_RUN}+ consecutive words from the source text: \"{run}\"",
                     "write the summary in your own words")
+
+
+def count_words(text: str) -> int:
+    """Words for reading time: CJK characters one by one, other words as the checks count them."""
+    return len(_CJK.findall(text)) + len(_WORD.findall(_CJK.sub(" ", text)))
+
+
+def _originals(url: str, body: Body, points: tuple[KeyPoint, ...], quotes: tuple[Quote, ...],
+               ) -> tuple[tuple[KeyPoint, ...], tuple[Quote, ...]]:
+    """Key points and quotes with links to their passage in the original page at `url`."""
+    texts = fragments.paragraphs(body.html)
+    return (tuple(replace(p, original=fragments.link(url, fragments.fragment(texts.get(p.see, ""), body.text)))
+                  for p in points),
+            tuple(replace(q, original=fragments.link(url, fragments.fragment(q.text, body.text))) for q in quotes))
 
 
 def _spellings(items: Iterable[Topic | Person | Organization]) -> dict[str, str]:

@@ -18,14 +18,15 @@ from typing import Protocol
 import jinja2
 from jinja2 import meta
 
-from . import ENGINE, cjk, search
+from . import ENGINE, cjk, metadata, search, sharecard
 from .errors import BuildError, ContentError
 from .fingerprint import digest_of, fingerprint
-from .model import MONTHS, Digest, Entry, entry_output, page_output
+from .model import MONTHS, Digest, Entry, Topic, entry_output, page_output
 from .read import LITTER
 
 PER_PAGE = 50
 FEED_SIZE = 50
+SHARE_CARD = "(share card)"  # the `template` of share cards, which are drawn, not rendered from a template
 TIMELINE_INLINE = 200  # up to this many entries, /timeline/ lists them all; past it, one page per year
 
 
@@ -51,6 +52,9 @@ def make_env(templates: Path) -> jinja2.Environment:
     )
     env.filters.update(longdate=longdate, partial_date=partial_date, iso=iso, month_name=month_name,
                        cjk_characters=cjk.characters)
+    env.globals.update(json_ld=metadata.json_ld, article=metadata.article, collection=metadata.collection,
+                       website=metadata.website, json_feed=metadata.json_feed, absolute=metadata.absolute,
+                       og_locale=metadata.og_locale)
     return env
 
 
@@ -179,7 +183,35 @@ def plan(digest: Digest, shared: Mapping[str, object], templates: Mapping[str, s
         # The sitemap shows only addresses and dates: given only (slug, date), an edited summary leaves it be.
         add("sitemap.xml", "sitemap.xml", entries=tuple((e.slug, e.date.isoformat()) for e in digest.entries))
     add("robots.txt", "robots.txt")
+    _plan_meta(digest, specs, add)
     return specs
+
+
+def _plan_meta(digest: Digest, specs: list[PageSpec], add: _Adder) -> None:
+    """Beside each Atom feed of the digest and its topics a JSON Feed of the same entries; one OPML
+    file listing every Atom feed planned; and a share card per entry when they are on."""
+    site = digest.site
+    atom = [spec for spec in specs if spec.path.endswith("feed.xml")]
+    for spec in atom:
+        if spec.template == "feed.xml":
+            add(spec.path.removesuffix(".xml") + ".json", "feed.json", entries=spec.context["entries"],
+                topic=spec.context["topic"])
+    if atom:
+        feeds = [_feed(site.title, spec) for spec in atom]
+        add("feeds.opml", "feeds.opml", feeds=feeds)
+    if site.share_images:
+        for entry in digest.entries:
+            card = sharecard.Card(entry.title, site.title, f"{longdate(entry.date)} · {entry.kind}", site.language)
+            specs.append(PageSpec(f"entries/{entry.slug}/{metadata.SHARE_IMAGE}", SHARE_CARD, {"card": card},
+                                  fingerprint(sharecard.STYLE, digest_of(card))))
+
+
+def _feed(title: str, spec: PageSpec) -> dict[str, str]:
+    """An Atom feed as OPML lists it: its title, its path and the page it follows."""
+    folder = spec.path.removesuffix("feed.xml")
+    topic = spec.context.get("topic")
+    name = topic.title if isinstance(topic, Topic) else folder.strip("/").replace("/", " ").capitalize()
+    return {"title": f"{title}: {name}" if name else title, "path": spec.path, "page": folder}
 
 
 def _entry_pages(digest: Digest, page_fp: str) -> Iterator[PageSpec]:
@@ -259,6 +291,9 @@ class Renderer:
                 self.env.get_template(name)
 
     def render(self, spec: PageSpec) -> bytes:
+        card = spec.context.get("card")
+        if spec.template == SHARE_CARD and isinstance(card, sharecard.Card):
+            return sharecard.draw(card)
         root = root_of(spec.path)
         try:
             template = self.env.get_template(spec.template)

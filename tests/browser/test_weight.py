@@ -67,12 +67,21 @@ def test_entry_pages_with_ordinary_sources_fit_in_30_kb_with_their_css(built_sit
             assert weight(page) <= BUDGET, f"{page.parent.name}: {weight(page)} bytes of HTML and CSS"
 
 
+# What a page tells search engines, link previews and feed readers about itself, in its head.
+METADATA = re.compile(r'<meta (?:property|name="twitter:)[^>]*>\n?|<link rel="canonical"[^>]*>\n?'
+                      r'|<link rel="alternate" type="application/feed\+json"[^>]*>\n?'
+                      r'|<script type="application/ld\+json">.*?</script>\n?', re.S)
+
+
 def test_entry_pages_carry_little_beyond_their_words(built_site: Path) -> None:
-    """An entry page's markup and navigation, not counting the entry's own text, stay under 12 KB."""
+    """An entry page's markup and navigation, not counting the entry's own text, stay under 12 KB, and
+    its metadata for search engines and shared links (which repeats its summary) under 5 KB more."""
     for page in (built_site / "entries").glob("*/index.html"):
         found = parts(page)
         assert found.article_text > 1000, page
-        extra = page.stat().st_size - found.article_text
+        metadata = sum(len(m.encode()) for m in METADATA.findall(page.read_text(encoding="utf-8")))
+        assert 1000 < metadata <= 5 * 1024, f"{page.parent.name}: {metadata} bytes of metadata"
+        extra = page.stat().st_size - found.article_text - metadata
         assert extra <= 12 * 1024, f"{page.parent.name}: {extra} bytes of markup around the entry's words"
 
 
@@ -85,7 +94,8 @@ def test_one_small_stylesheet(built_site: Path) -> None:
 def test_no_page_blocks_rendering_on_a_script(built_site: Path) -> None:
     for page in built_site.rglob("*.html"):
         for script in parts(page).head_scripts:
-            assert "defer" in script or "async" in script or script.get("type") == "module", \
+            # JSON-LD is a data block: the browser never runs it, so it cannot hold the page up.
+            assert "defer" in script or "async" in script or script.get("type") in ("module", "application/ld+json"), \
                 f"{page.relative_to(built_site)}: a script in <head> blocks rendering: {script}"
 
 

@@ -1,0 +1,95 @@
+"""A passage of an entry's body -> a text fragment (`#:~:text=…`) that finds it in the original page.
+
+Input: the passage (a paragraph or a quote) and the body's plain text, which stands in for the text of
+the original page. Output: the fragment directive to append to the source's address. Browsers match a
+text directive case-insensitively, on word boundaries, with white space collapsed; so does `occurrences`
+here. A short passage is given whole. A long one is given as `textStart,textEnd`: the fewest leading
+pieces that occur only once in the body, and the fewest trailing pieces that close the passage, so the
+address stays short and still highlights exactly the passage.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import quote
+
+# A piece is a word with the white space after it, or a run of CJK text up to and including its
+# punctuation: CJK is written without spaces, and browsers find word boundaries there with a
+# dictionary, so a fragment that cuts between punctuation marks could fall inside a word.
+_STOPS = r"\u3001-\u3003\uff01\uff0c\uff1a\uff1b\uff1f"  # CJK commas, full stops, colons and the like
+_PIECE = re.compile(rf"[^\s{_STOPS}]+[{_STOPS}]*\s*|[{_STOPS}]+\s*")
+WHOLE = 100  # a passage whose directive is this short, once encoded, is given whole
+_QUOTE_MARKS = "\"'\u201c\u201d\u201e\u2033\u00ab\u00bb\u2018\u2019\u201a\u2032"
+_PARAGRAPH = re.compile(r'<p id="p-(\d+)"[^>]*>(.*?)</p>', re.S)
+_SPEAKER = re.compile(r'<strong class="speaker">.*?</strong>\s*', re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def squeeze(text: str) -> str:
+    return " ".join(text.split())
+
+
+def paragraphs(body_html: str) -> dict[int, str]:
+    """The plain text of each numbered paragraph of a rendered body, speaker names left out (the
+    original writes them in another form, `Name:`), as a reader's browser would see it."""
+    return {int(n): squeeze(html.unescape(_TAG.sub("", _SPEAKER.sub("", inner))))
+            for n, inner in _PARAGRAPH.findall(body_html)}
+
+
+def as_written(passage: str, body: str) -> str:
+    """`passage` as the body writes it: quotes are checked with quote marks and spacing normalised,
+    but a browser matches characters as they are, so the body's own spelling is the one to link to."""
+    pattern = "".join(r"\s+" if ch.isspace() else f"[{re.escape(_QUOTE_MARKS)}]" if ch in _QUOTE_MARKS
+                      else re.escape(ch) for ch in squeeze(passage))
+    found = re.search(pattern, body, re.I)
+    return squeeze(found.group()) if found else squeeze(passage)
+
+
+def occurrences(needle: str, haystack: str) -> list[int]:
+    """Where `needle` starts in `haystack`, case-insensitively and not inside a word at either end."""
+    if not needle:
+        return []
+    edge_start = r"(?<!\w)" if needle[0].isalnum() else ""
+    edge_end = r"(?!\w)" if needle[-1].isalnum() else ""
+    pattern = re.compile(edge_start + re.escape(needle) + edge_end, re.I)
+    return [m.start() for m in pattern.finditer(haystack)]
+
+
+def fragment(passage: str, body: str) -> str:
+    """The text directive for `passage` in `body` (both plain text), or '' for an empty passage."""
+    body, passage = squeeze(body), as_written(passage, body)
+    if not passage:
+        return ""
+    pieces = _PIECE.findall(passage)
+    whole = directive(passage)
+    if len(whole) <= WHOLE or len(pieces) < 4:
+        return whole
+    for k in range(1, len(pieces) - 1):
+        start = "".join(pieces[:k]).strip()
+        found = occurrences(start, body)
+        if len(found) != 1:
+            continue
+        passage_end = found[0] + len(passage)
+        if body[found[0]: passage_end].lower() != passage.lower():
+            break  # the body has the passage only in another spelling: give it whole
+        for m in range(1, len(pieces) - k):
+            end = "".join(pieces[-m:]).strip()
+            after = found[0] + len(start)  # a browser looks for the end after the start it found
+            first = next((at for at in occurrences(end, body) if at >= after), -1)
+            if first + len(end) == passage_end:
+                return directive(start, end)
+        break
+    return whole
+
+
+def directive(start: str, end: str = "") -> str:
+    """`#:~:text=start[,end]`, each part percent-encoded as the text fragment syntax requires: `-`, `&`
+    and `,` are part of it, so they are encoded along with everything outside the unreserved set."""
+    parts = [quote(part, safe="").replace("-", "%2D") for part in (start, end) if part]
+    return ":~:text=" + ",".join(parts)
+
+
+def link(url: str, text_directive: str) -> str:
+    """`url` with the directive in its fragment (after any fragment it has already)."""
+    return f"{url}{'' if '#' in url else '#'}{text_directive}" if text_directive else url
