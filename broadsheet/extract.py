@@ -22,7 +22,7 @@ from urllib.parse import urljoin, urlsplit
 import trafilatura
 
 from .charset import named, sniff
-from .fields import suggest_date
+from .dates import as_date
 from .ingest import IngestError, decoded
 
 # trafilatura logs what it could not parse; `add` reports its own one-line errors, so keep stderr to those.
@@ -199,7 +199,7 @@ def stated_date(value: str) -> str:
     (`Tue, 15 Sep 2020 23:30:00 -0500`) -> 2020-09-15, whatever the time zone; "" if it is no real day."""
     m = _DATE.match(value.strip())
     parsed = parsedate_tz(value) if not m and value.strip() else None
-    return suggest_date(m[0] if m else f"{parsed[0]:04d}-{parsed[1]:02d}-{parsed[2]:02d}" if parsed else "")
+    return as_date(m[0] if m else f"{parsed[0]:04d}-{parsed[1]:02d}-{parsed[2]:02d}" if parsed else "")
 
 
 def _absolute(url: str, base: str) -> str:
