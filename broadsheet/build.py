@@ -12,7 +12,7 @@ import itertools
 import shutil
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -130,9 +130,7 @@ def render_site(options: Options, previous: Cache, env: jinja2.Environment | Non
     that Pagefind works while the other pages render.
     """
     content = read_content(options.content, options.drafts, mapper=pmap, known=previous.entries,
-                           seen=previous.stamps)
-    if options.base_url:
-        content = replace(content, site=replace(content.site, base_url=options.base_url.rstrip("/") + "/"))
+                           seen=previous.stamps, known_editions=previous.editions, base_url=options.base_url)
     digest = collect(content, previous.related)
     renderer = Renderer(options.templates, digest, env)
     templates, references = template_digests(renderer.env, previous.templates)
@@ -159,7 +157,8 @@ def render_site(options: Options, previous: Cache, env: jinja2.Environment | Non
     related = previous.related if previous.related[0] == digest.shape else (
         digest.shape, {slug: tuple(e.slug for e in rel) for slug, rel in digest.related.items()})
     cache = Cache(entries={e.digest: e for e in content.entries}, outputs=outputs, searched=searched,
-                  related=related, stamps=content.stamps, templates=references)
+                  related=related, stamps=content.stamps, templates=references,
+                  editions={e.digest: e for e in content.editions})
     return Rendered(cache=cache, changed=changed, written=written,
                     removed=tuple(sorted(set(previous.outputs) - set(outputs))),
                     shards=shards, reindex=reindex, pages=len(specs), rendered=len(todo), digest=digest)

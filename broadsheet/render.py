@@ -20,7 +20,7 @@ from typing import Protocol
 import jinja2
 from jinja2 import meta
 
-from . import ENGINE, search
+from . import ENGINE, email, search
 from .errors import BuildError, ContentError
 from .model import MONTHS, Digest, Entry, OutputFile
 from .read import LITTER
@@ -50,7 +50,9 @@ def make_env(templates: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(longdate=longdate, partial_date=partial_date, iso=iso, month_name=month_name)
+    env.filters.update(longdate=longdate, partial_date=partial_date, iso=iso, month_name=month_name,
+                       **email.FILTERS)
+    env.globals.update(email.GLOBALS)
     return env
 
 
@@ -103,7 +105,8 @@ def template_digests(env: jinja2.Environment, known: Mapping[str, frozenset[str]
                 closure(ref, seen)
         return seen
 
-    digests = {name: fingerprint(ENGINE, *(sources.get(n, "") for n in sorted(closure(name, {name}))))
+    digests = {name: fingerprint(ENGINE, email.finisher(name),
+                                 *(sources.get(n, "") for n in sorted(closure(name, {name}))))
                for name in sources}
     return digests, {keys[name]: refs[name] for name in sources}
 
@@ -138,8 +141,9 @@ def plan(digest: Digest, templates: Mapping[str, str] | None = None) -> list[Pag
 
     cards = _cards
     for n, chunk, pages in _paginate(digest.entries):
-        add(_page_path("", n), "home.html", [cards(chunk), f"{n}/{pages}"], entries=chunk,
-            pagination=_pagination(n, pages))
+        newest = digest.editions[0] if digest.editions and n == 1 else None
+        add(_page_path("", n), "home.html", [cards(chunk), f"{n}/{pages}", newest.digest if newest else ""],
+            entries=chunk, pagination=_pagination(n, pages), latest=newest)
     specs += _entry_pages(digest, site_fp, fingerprint(site_fp, template_fp.get("entry.html", "")))
     add("topics/index.html", "topics.html",
         [repr(sorted((t, len(es)) for t, es in digest.by_topic.items()))], counts=_counts(digest.by_topic))
@@ -158,6 +162,7 @@ def plan(digest: Digest, templates: Mapping[str, str] | None = None) -> list[Pag
             listed = index.get(slug, ())
             add(f"{kind}/{slug}/index.html", template, [cards(listed)], item=item, entries=listed)
     _plan_timeline(digest, add)
+    _plan_editions(digest, add, site_fp)
     # The indexes past the first, as folders under the first one's, for the search page to merge.
     folders = search.shard_folders([spec.path for spec in specs if spec.indexed])
     merge = [f"{folder.removeprefix(search.BUNDLE + '/')}/" for folder in folders[1:]]
@@ -185,9 +190,11 @@ def _entry_pages(digest: Digest, site_fp: str, page_fp: str) -> Iterator[PageSpe
     for entry in digest.entries:
         path = f"entries/{entry.slug}/index.html"
         related, before, after = digest.related[entry.slug], newer(entry.slug), older(entry.slug)
-        # Related entries and neighbours lie outside the indexed article: their edits leave the index be.
-        inputs = (entry.digest, _cards(related), before.card if before else "", after.card if after else "")
-        context = {"entry": entry, "related": related, "newer": before, "older": after}
+        carried = digest.carried.get(entry.slug, ())
+        # Related entries, neighbours and editions lie outside the indexed article: their edits leave the index be.
+        inputs = (entry.digest, _cards(related), before.card if before else "", after.card if after else "",
+                  repr(carried))
+        context = {"entry": entry, "related": related, "newer": before, "older": after, "carried": carried}
         yield PageSpec(path, "entry.html", context, fingerprint(page_fp, path, *inputs),
                        site_fp + entry.digest)  # hashed with the others of its index: see search.split
 
@@ -204,6 +211,30 @@ def _plan_timeline(digest: Digest, add: _Adder) -> None:
     for year, listed in years.items():
         add(f"timeline/{year}/index.html", "timeline.html", [_cards(listed)],
             years=[(year, _by_month(listed))], inline=True, year=year)
+
+
+def _plan_editions(digest: Digest, add: _Adder, site_fp: str) -> None:
+    """The editions: their list, each one as a web page (indexed for search), as an email in HTML and
+    in plain text, and their feed."""
+    if not digest.editions:
+        return
+    by_slug = {entry.slug: entry for entry in digest.entries}
+    editions = digest.editions
+    add("editions/index.html", "editions.html", [e.digest for e in editions], editions=editions)
+    picked = {e.number: tuple((s, tuple(by_slug[slug] for slug in s.entries)) for s in e.sections)
+              for e in editions}
+    shown = {number: _cards(e for _, listed in sections for e in listed) for number, sections in picked.items()}
+    for i, edition in enumerate(editions):
+        newer, older = editions[i - 1] if i else None, editions[i + 1] if i + 1 < len(editions) else None
+        folder, inputs = f"editions/{edition.number}/", [edition.digest, shown[edition.number]]
+        near = [f"{e.number}|{e.title}" if e else "" for e in (newer, older)]
+        add(f"{folder}index.html", "edition.html", inputs + near, fingerprint(site_fp, *inputs),
+            edition=edition, sections=picked[edition.number], newer=newer, older=older)
+        add(f"{folder}email.html", "email.html", inputs, edition=edition, sections=picked[edition.number])
+        add(f"{folder}email.txt", "email.txt", inputs, edition=edition, sections=picked[edition.number])
+    latest = editions[:FEED_SIZE]
+    add("editions/feed.xml", "editions.xml", [f"{e.digest}|{shown[e.number]}" for e in latest],
+        editions=[(e, picked[e.number]) for e in latest])
 
 
 class _Adder(Protocol):
@@ -273,6 +304,7 @@ class Renderer:
         try:
             template = self.env.get_template(spec.template)
             text = template.render(self.shared, **spec.context, root=root, home=root or "./", path=spec.path)
+            text = email.FINISH.get(spec.template, str)(text)
         except Exception as exc:  # any mistake in a template is the curator's to fix, never a traceback
             raise BuildError([template_error(exc, spec, self.templates)]) from None
         return OutputFile(spec.path, text.encode("utf-8"))
