@@ -1,8 +1,9 @@
-"""Command line: `broadsheet build|check|serve|add` (and `python build.py ...`, the same program)."""
+"""Command line: `broadsheet build|check|serve|add|edition new` (and `python build.py ...`, the same program)."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import signal
 import sys
@@ -36,6 +37,9 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("file", type=Path)
     a.add_argument("--slug", default=None)
     a.add_argument("--content", type=Path, default=Path("content"))
+    e = sub.add_parser("edition", help="work on editions")
+    e.add_argument("action", choices=("new",), help="new: draft the next edition from the entries since the last")
+    e.add_argument("--content", type=Path, default=Path("content"))
     return ap
 
 
@@ -56,6 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .serve import serve
 
             return serve(args)
+        if args.command == "edition":
+            return run_edition(args)
         from .ingest import add
 
         return add(args.file, args.content / "entries", args.slug, sys.stdout, sys.stderr)
@@ -90,6 +96,16 @@ def run_build(args: argparse.Namespace) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     print(result.summary())
     return 0
+
+
+def run_edition(args: argparse.Namespace) -> int:
+    from .editions import write_next_edition
+
+    try:
+        return write_next_edition(args.content, dt.date.today(), sys.stdout, sys.stderr)
+    except BuildError as exc:
+        report(exc)
+        return 1
 
 
 def report(exc: BuildError) -> None:

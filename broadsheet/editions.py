@@ -1,4 +1,5 @@
-"""content/editions/<n>.md -> Edition records, checked against the entries they carry.
+"""content/editions/<n>.md -> Edition records, checked against the entries they carry; and the
+content -> the file of the next edition, drafted (`broadsheet edition new`).
 
 Each file is read on its own (`read_edition` is pure given its bytes) and remembered by a digest of
 them. The checks that need the other files (every entry listed exists and is published, dates rise
@@ -8,16 +9,19 @@ the editions keep, so an edition read on an earlier build is still checked again
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import json
 import re
 from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
+from typing import TextIO
 
 from .errors import ContentError, did_you_mean
 from .fields import Fields
 from .markdown import render_inline, render_page
 from .model import Edition, Section, Site
-from .read import body_problems, entry_digest, front_matter, list_markdown
+from .read import Content, body_problems, entry_digest, front_matter, list_markdown, read_content
 from .yamlfile import dotted
 
 FOLDER = "editions"
@@ -147,3 +151,59 @@ def base_url_problem(content: Path, site: Site, editions: Collection[Edition]) -
     return ContentError(str(content / "site.yaml"), 1, "base_url",
                         f"missing, and the digest has {count}: the email renditions need absolute links",
                         "add `base_url: https://your.domain/` to site.yaml, or build with --base-url URL")
+
+
+def next_edition(content: Content, today: dt.date) -> tuple[int, str] | None:
+    """The next edition's number and file text, as a draft: every published entry dated after the last
+    edition, in sections by topic (each entry under its first topic only, biggest section first), or
+    None when there is nothing to put in it. `content` must be read with its drafts."""
+    last = max(content.editions, key=lambda e: e.number, default=None)
+    since = last.date if last else dt.date.min
+    fresh = sorted((e for e in content.entries if not e.draft and e.date > since),
+                   key=lambda e: (-e.date.toordinal(), e.slug))
+    if not fresh:
+        return None
+    by_topic: dict[str, list[str]] = {}
+    for entry in fresh:
+        by_topic.setdefault(entry.topics[0], []).append(entry.slug)
+    topics = content.registry.topics
+    order = sorted(by_topic, key=lambda t: (-len(by_topic[t]), topics[t].title.lower(), t))
+    number = last.number + 1 if last else 1
+    after = f"filed after edition {last.number} ({last.date.isoformat()})" if last else "published so far"
+    lines = ["---",
+             f"# Drafted by `broadsheet edition new` from the {len(fresh)} entries {after}.",
+             "# Give it a title, cut and reorder the entries, write a note per section and the",
+             "# introduction below the closing ---, then set draft: false.",
+             "title: \"\"", f"date: {today.isoformat()}", "sections:"]
+    for topic in order:
+        lines += [f"  - title: {json.dumps(topics[topic].title, ensure_ascii=False)}",
+                  "    entries:", *(f"      - {slug}" for slug in by_topic[topic])]
+    lines += ["draft: true", "---", "", "The editor's introduction: what this edition is about and why these "
+              "entries matter.", ""]
+    return number, "\n".join(lines)
+
+
+def write_next_edition(content_dir: Path, today: dt.date, out: TextIO, err: TextIO) -> int:
+    """`broadsheet edition new`: write content/editions/<n>.md as a draft and print its path.
+
+    Exit status 0 with the path; 1 with one line on stderr when the content has errors, when no
+    published entry is newer than the last edition, or when the file exists already (it never
+    overwrites)."""
+    content = read_content(content_dir, drafts=True)
+    drafted = next_edition(content, today)
+    if drafted is None:
+        last = max(content.editions, key=lambda e: e.number, default=None)
+        since = f"dated after edition {last.number} ({last.date.isoformat()})" if last else "yet"
+        print(f"error: no published entry {since}: nothing for a new edition", file=err)
+        return 1
+    number, text = drafted
+    path = content_dir / FOLDER / f"{number}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(path, "x", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    except FileExistsError:
+        print(f"error: {path} exists already; edition new never overwrites a file", file=err)
+        return 1
+    print(path, file=out)
+    return 0
