@@ -59,19 +59,20 @@ def read_editions(content: Path, root: Path, errors: list[ContentError], notes: 
 
 
 def read_edition(rel: str, raw: bytes, errors: list[ContentError], digest: str = "") -> Edition | None:
-    """One edition file, or None with every problem found in it added to `errors`."""
+    """One edition file, with every problem found in it added to `errors`; None if it has no date."""
     opened = front_matter(rel, raw, errors)
     if opened is None:
         return None
     f, body_text, body_line = opened
-    before = len(errors)
     f.refuse_unknown(FIELDS)
     title, date, draft = f.text("title", False), f.date("date"), f.boolean("draft")
     sections = _sections(f)
     intro = render_page(body_text)
     errors.extend(body_problems(rel, body_text, intro, body_line))
-    if len(errors) > before or date is None:
+    if date is None:  # reported; without it, the checks against the other editions have nothing to go on
         return None
+    # With other problems reported, the edition is still returned, for the checks against the entries
+    # and the other editions: the build stops anyway, but the curator hears of everything at once.
     return Edition(number=int(Path(rel).name[:-3]), path=rel, title=title, date=date, sections=sections,
                    intro_html=intro.html, draft=draft, digest=digest, date_line=f.loaded.line("date"))
 
@@ -126,8 +127,8 @@ def check_editions(editions: Iterable[Edition], published: Collection[str], draf
                     continue
                 if slug in drafts:
                     errors.append(ContentError(edition.path, line, field, f"`{slug}` is a draft entry",
-                                               "publish it (set draft: false in its file) or take it out of this "
-                                               "edition; build with --drafts to preview both"))
+                                               "publish it by setting draft: false in its file, or take it out of "
+                                               "this edition; build with --drafts to preview both"))
                 else:
                     errors.append(ContentError(edition.path, line, field, f"unknown entry `{slug}`",
                                                did_you_mean(slug, [*published, *drafts]) or
