@@ -12,7 +12,7 @@ import itertools
 import shutil
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
@@ -25,7 +25,7 @@ from .errors import BuildError
 from .model import Digest
 from .parallel import MIN_ITEMS, pbatches, pmap
 from .read import LITTER, read_content
-from .render import PageSpec, Renderer, plan, template_digests
+from .render import PageSpec, Renderer, plan, shared_values, template_digests
 from .write import build_lock, stage, staging_dir, swap, write_file
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -55,12 +55,29 @@ class Result:
     indexed: bool  # whether Pagefind ran
     seconds: float
     warnings: tuple[str, ...] = ()
-    digest: Digest | None = field(default=None, repr=False)
 
     def summary(self) -> str:
         search = "search indexed" if self.indexed else "search unchanged"
         return (f"built {self.pages} pages from {self.entries} entries in {self.seconds:.2f} s "
                 f"({self.rendered} rendered, {self.written} files written, {search})")
+
+
+@dataclass(frozen=True, slots=True)
+class Staged:
+    """A one-shot build: the workers write each changed page into the staging `folder` as they render
+    it, and each part of the search index goes to `indexing` as soon as its pages are all written."""
+
+    folder: Path
+    indexing: search.Indexing
+
+
+@dataclass(frozen=True, slots=True)
+class InPlace:
+    """A rebuild in a `serve` session: the changed pages come back as bytes, for the session to write
+    into the folder it serves; the session keeps the cache between rebuilds."""
+
+
+Mode = Staged | InPlace
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,23 +104,23 @@ def build(options: Options, env: jinja2.Environment | None = None) -> Result:
     check_folders(options)
     with build_lock(options.out):
         exists = options.out.is_dir()
-        previous = cache_store.load(options.out) if options.use_cache and exists else Cache()
+        previous, as_saved = cache_store.load_checked(options.out) if options.use_cache and exists else (Cache(), False)
         staged = staging_dir(options.out)
         try:
             with search.Indexing(staged) as indexing:
-                new = render_site(options, previous, env, staged=staged, indexing=indexing)
+                new = render_site(options, previous, env, Staged(staged, indexing))
                 if new.changed or new.written or new.removed or new.reindex or not exists:
                     publish(options, new, staged, indexing)
         finally:  # Ctrl-C and SIGTERM included: a half-built staging folder is never left behind
             shutil.rmtree(staged, ignore_errors=True)
         if not options.use_cache:
             cache_store.forget(options.out)
-        elif new.cache != previous or not exists:
+        elif new.cache != previous or not as_saved:
             with contextlib.suppress(OSError):  # a cache that cannot be saved only makes the next build slower
                 cache_store.save(options.out, new.cache)
     return Result(pages=new.pages, entries=len(new.digest.entries), rendered=new.rendered,
                   written=len(new.changed) + len(new.written), indexed=bool(new.reindex),
-                  seconds=time.perf_counter() - started, warnings=new.digest.warnings, digest=new.digest)
+                  seconds=time.perf_counter() - started, warnings=new.digest.warnings)
 
 
 def publish(options: Options, new: Rendered, staged: Path, indexing: search.Indexing) -> None:
@@ -120,30 +137,25 @@ def publish(options: Options, new: Rendered, staged: Path, indexing: search.Inde
 
 
 def render_site(options: Options, previous: Cache, env: jinja2.Environment | None = None,
-                staged: Path | None = None, indexing: search.Indexing | None = None) -> Rendered:
+                mode: Mode = InPlace()) -> Rendered:
     """Read, collect, plan, and render the pages whose inputs changed since `previous`.
 
-    `env` is a Jinja environment to reuse (serve's, across rebuilds); by default a fresh one. With
-    `staged`, the workers that render pages also write the changed ones there, in parallel, instead
-    of handing their bytes back (they are then listed in `written`, not `changed`). With `indexing`
-    too, the search indexes whose pages changed are started as soon as those pages are written, so
-    that Pagefind works while the other pages render.
+    `env` is a Jinja environment to reuse (serve's, across rebuilds); by default a fresh one. `mode`
+    says where the changed pages go: see Staged and InPlace.
     """
     content = read_content(options.content, options.drafts, mapper=pmap, known=previous.entries,
                            seen=previous.stamps, known_editions=previous.editions, base_url=options.base_url)
     digest = collect(content, previous.related)
-    renderer = Renderer(options.templates, digest, env)
+    shared = shared_values(digest)
+    renderer = Renderer(options.templates, shared, env)
     templates, references = template_digests(renderer.env, previous.templates)
     renderer.preload(templates)
-    specs = plan(digest, templates)
+    specs = plan(digest, shared, templates)
     fingerprints = {spec.path: spec.fingerprint for spec in specs}
     todo = [s for s in specs if previous.outputs.get(s.path, ("",))[0] != fingerprints[s.path]]
-    shards = search_shards(specs, templates) if options.search else ()
-    reindex = frozenset(shard.folder for shard in shards
-                        if shard.fingerprint not in previous.searched
-                        or not (options.out / shard.folder / "pagefind-entry.json").is_file())
-    early = indexing is not None and staged is not None  # a build, not serve: its pages are written as they render
-    parts = [shard for shard in shards if shard.folder in reindex] if early else []
+    parts = search.parts([spec.path for spec in specs if spec.indexed]) if options.search else ()
+    staged = mode.folder if isinstance(mode, Staged) else None
+    indexing = mode.indexing if isinstance(mode, Staged) else None
     pages = render_pages(PageWriter(renderer, previous.outputs, staged), todo, parts, indexing)
     assets = read_assets(options.assets)
     hashes = {path: sha for path, sha, _ in pages} | {path: _sha(data) for path, data in assets.items()}
@@ -152,13 +164,18 @@ def render_site(options: Options, previous: Cache, env: jinja2.Environment | Non
     changed = {path: data for path, sha, data in pages if data is not None and sha != _old_sha(previous.outputs, path)}
     changed.update({p: d for p, d in assets.items() if hashes[p] != _old_sha(previous.outputs, p)})
     written = frozenset(path for path, _, data in pages if data is None)
-    searched = tuple(shard.fingerprint for shard in shards)
+    # An index part is made again when any of its pages' bytes changed, whatever changed them.
+    shards = tuple(search.shard(part, {path: sha for path, (_, sha) in outputs.items()}) for part in parts)
+    reindex = frozenset(shard.folder for shard in shards
+                        if previous.searched.get(shard.folder) != shard.fingerprint
+                        or not (options.out / shard.folder / cache_store.INDEX_ENTRY).is_file()
+                        or (indexing is not None and shard.folder in indexing.added))
     # Of the same shape, collect took the related entries from the previous build: so are their slugs.
     related = previous.related if previous.related[0] == digest.shape else (
         digest.shape, {slug: tuple(e.slug for e in rel) for slug, rel in digest.related.items()})
-    cache = Cache(entries={e.digest: e for e in content.entries}, outputs=outputs, searched=searched,
-                  related=related, stamps=content.stamps, templates=references,
-                  editions={e.digest: e for e in content.editions})
+    cache = Cache(entries={e.digest: e for e in content.entries}, outputs=outputs,
+                  searched={shard.folder: shard.fingerprint for shard in shards}, related=related,
+                  stamps=content.stamps, templates=references, editions={e.digest: e for e in content.editions})
     return Rendered(cache=cache, changed=changed, written=written,
                     removed=tuple(sorted(set(previous.outputs) - set(outputs))),
                     shards=shards, reindex=reindex, pages=len(specs), rendered=len(todo), digest=digest)
@@ -167,10 +184,11 @@ def render_site(options: Options, previous: Cache, env: jinja2.Environment | Non
 PageResult = tuple[str, str, bytes | None]  # path, sha256, and the bytes unless they were written to `staged`
 
 
-def render_pages(writer: PageWriter, todo: list[PageSpec], parts: Sequence[search.Shard],
+def render_pages(writer: PageWriter, todo: list[PageSpec], parts: Sequence[search.Part],
                  indexing: search.Indexing | None) -> list[PageResult]:
-    """Render `todo`, entry pages first and an index part at a time: once the workers have written
-    every page of one of `parts`, it goes to `indexing`, and Pagefind indexes it while they go on."""
+    """Render `todo`, entry pages first and an index part at a time: with `indexing`, once the workers
+    have written every page of one of `parts`, it goes there, and Pagefind indexes it while they go on."""
+    parts = parts if indexing is not None else ()
     left = {spec.path: spec for spec in todo if spec.indexed}
     batches = [[left.pop(page) for page in shard.pages if page in left] for shard in parts]
     batches += [list(left.values()), [spec for spec in todo if not spec.indexed]]
@@ -184,7 +202,7 @@ def render_pages(writer: PageWriter, todo: list[PageSpec], parts: Sequence[searc
     return pages
 
 
-def _wrote_all(done: list[PageResult], shard: search.Shard) -> bool:
+def _wrote_all(done: list[PageResult], shard: search.Part) -> bool:
     """Whether `done` wrote every page of `shard` to the staging folder (a warm build renders only some)."""
     return len(done) == len(shard.pages) and all(data is None for _, _, data in done)
 
@@ -198,7 +216,7 @@ class PageWriter:
     staged: Path | None
 
     def __call__(self, spec: PageSpec) -> PageResult:
-        data = self.renderer.render(spec).data
+        data = self.renderer.render(spec)
         sha = _sha(data)
         if self.staged is None or sha == _old_sha(self.previous, spec.path):
             return spec.path, sha, data
@@ -219,13 +237,6 @@ def check_folders(options: Options) -> None:
         raise BuildError(f"--out {options.out} overlaps the content folder {options.content}; choose another")
     if out in (Path.cwd().resolve(), PROJECT, Path("/")) or out == options.templates.resolve():
         raise BuildError(f"--out {options.out} would replace a whole project folder; choose e.g. site/")
-
-
-def search_shards(specs: list[PageSpec], templates: Mapping[str, str]) -> tuple[search.Shard, ...]:
-    """The search indexes for the pages Pagefind indexes, with what each index depends on."""
-    indexed = [s for s in specs if s.indexed]
-    salt = "".join(sorted({templates.get(s.template, "") for s in indexed}))
-    return search.split([(s.path, s.indexed) for s in indexed], salt)
 
 
 def read_assets(folder: Path) -> dict[str, bytes]:

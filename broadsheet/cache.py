@@ -1,32 +1,38 @@
 """What the last build produced, so the next one redoes only what changed.
 
 The cache holds parsed entries (by content digest) and, per output file, the fingerprint it was
-rendered from and the hash of its bytes. It is trusted only if it was written by this engine version
-for the site directory that exists now: `save` records the site's inode, which a swap changes, and
-`forget` deletes the cache before a swap so a build killed between the two leaves no cache at all.
+rendered from and the hash of its bytes. It is trusted only if it was written by this engine version.
+For the site folder it was saved with (same device and inode) it is taken as it is; for another
+folder with that name (restored by a CI job, copied, or replaced) only what is verified on disk is
+kept: the files whose bytes are as recorded, and the search indexes whose entry file is. So a cache
+carried into a fresh clone with its site gives a warm build, and a site that differs is repaired.
+`forget` deletes the cache before a swap, so a build killed between the two leaves no cache at all.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import pickle
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import ENGINE
 from .model import Edition, Entry
 from .read import Stamp
 
-FORMAT = 4  # 2: one search fingerprint per index shard; 3: template references; 4: editions
+FORMAT = 5  # 2: one search fingerprint per index shard; 3: template references; 4: verified when moved;
+# 5: editions
+INDEX_ENTRY = "pagefind-entry.json"  # names every other file of a Pagefind index, by its hash
 
 
 @dataclass(frozen=True, slots=True)
 class Cache:
     entries: dict[str, Entry] = field(default_factory=dict)  # Entry.digest -> Entry
     outputs: dict[str, tuple[str, str]] = field(default_factory=dict)  # path -> (fingerprint, sha256)
-    searched: tuple[str, ...] = ()  # Shard.fingerprint of each search index in the folder
+    searched: Mapping[str, str] = field(default_factory=dict)  # index folder -> Shard.fingerprint of its index
     related: tuple[str, dict[str, tuple[str, ...]]] = ("", {})  # Digest.shape -> related slugs
     stamps: Mapping[str, tuple[Stamp, str]] = field(default_factory=dict)  # entry file -> (stamp, sha256)
     templates: Mapping[str, frozenset[str]] = field(default_factory=dict)  # template key -> templates it uses
@@ -37,22 +43,50 @@ def cache_path(out: Path) -> Path:
     return out.parent / ".broadsheet-cache" / f"{out.name}.pickle"
 
 
-def _site_id(out: Path) -> tuple[int, int]:
-    stat = os.stat(out)
+def site_id(out: Path) -> tuple[int, int] | None:
+    """Which folder `out` is: a swap, a copy or a restore changes it."""
+    try:
+        stat = os.stat(out)
+    except OSError:
+        return None
     return stat.st_dev, stat.st_ino
 
 
 def load(out: Path) -> Cache:
     """The cache for `out`, or an empty one if it is missing, stale, foreign or unreadable."""
+    return load_checked(out)[0]
+
+
+def load_checked(out: Path) -> tuple[Cache, bool]:
+    """load's cache, and whether it was saved with this very folder (else it was verified, and is
+    worth saving again so that the next build need not verify it)."""
     path = cache_path(out)
     try:
         with open(path, "rb") as handle:
-            stamp, site_id, cache = pickle.load(handle)
-        if stamp == (FORMAT, ENGINE) and site_id == _site_id(out) and isinstance(cache, Cache):
-            return cache
+            stamp, saved_id, seals, cache = pickle.load(handle)
+        if stamp != (FORMAT, ENGINE) or not isinstance(cache, Cache):
+            return Cache(), False
     except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
-        pass
-    return Cache()
+        return Cache(), False
+    if saved_id == site_id(out):
+        return cache, True
+    return verified(out, cache, seals), False
+
+
+def verified(out: Path, cache: Cache, seals: Mapping[str, str]) -> Cache:
+    """`cache` with only what `out` really holds: the outputs whose bytes match, and the indexes whose
+    entry file matches its seal (the SHA-256 it had when the cache was saved)."""
+    outputs = {path: record for path, record in cache.outputs.items() if _sha_of(out / path) == record[1]}
+    searched = {folder: print_ for folder, print_ in cache.searched.items()
+                if folder in seals and _sha_of(out / folder / INDEX_ENTRY) == seals[folder]}
+    return replace(cache, outputs=outputs, searched=searched)
+
+
+def _sha_of(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
 
 
 def forget(out: Path) -> None:
@@ -64,6 +98,7 @@ def save(out: Path, cache: Cache) -> None:
     path = cache_path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_suffix(".tmp")
+    seals = {folder: _sha_of(out / folder / INDEX_ENTRY) for folder in cache.searched}
     with open(temp, "wb") as handle:
-        pickle.dump(((FORMAT, ENGINE), _site_id(out), cache), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(((FORMAT, ENGINE), site_id(out), seals, cache), handle, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(temp, path)

@@ -124,8 +124,7 @@ class Entry(Record):
     body_html: str
     paragraphs: int
     words: int
-    digest: str  # changes whenever anything on the entry's own page changes
-    card: str  # changes whenever anything shown about the entry elsewhere changes
+    digest: str  # entry_digest: changes whenever any field above may change; pages' fingerprints use it
 
     @property
     def year(self) -> str:
@@ -192,11 +191,3 @@ class Digest:
     shape: str = ""  # hash of the inputs of `related`, so a rebuild can reuse it
     editions: tuple[Edition, ...] = ()  # newest first
     carried: Mapping[str, tuple[int, ...]] = field(default_factory=dict)  # entry slug -> edition numbers
-
-
-@dataclass(frozen=True, slots=True)
-class OutputFile:
-    """One file of the site: its path relative to the output directory, and its bytes."""
-
-    path: str
-    data: bytes

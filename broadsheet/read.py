@@ -502,8 +502,8 @@ class EntryReader:
             topics=self.refs(f, "topics", required=not draft), people=self.refs(f, "people"),
             organizations=self.refs(f, "organizations"), curator_note=f.text("curator_note", False),
             draft=draft, body_html=body.html, paragraphs=body.paragraphs,
-            words=len(words), digest="", card="")
-        return _with_digests(entry, raw, self.registry.digest)
+            words=len(words), digest=entry_digest(path, hashlib.sha256(raw).hexdigest(), self.registry.digest))
+        return entry
 
     def source(self, f: Fields, draft: bool) -> Source:
         sub = f.sub("source")
@@ -622,14 +622,6 @@ def entry_digest(path: str, raw_sha: str, registry_digest: str) -> str:
     """Changes whenever the entry's file (given by the SHA-256 of its bytes), its path, the registries or
     the engine change."""
     return hashlib.sha256("\x1f".join((path, raw_sha, registry_digest, __version__)).encode()).hexdigest()[:20]
-
-
-def _with_digests(entry: Entry, raw: bytes, registry_digest: str) -> Entry:
-    own = entry_digest(entry.path, hashlib.sha256(raw).hexdigest(), registry_digest)
-    card = hashlib.sha256(repr((entry.slug, entry.title, entry.date, entry.kind, entry.source, entry.summary,
-                                entry.topics, entry.people, entry.organizations, entry.draft,
-                                entry.quotes)).encode()).hexdigest()[:16]
-    return replace(entry, digest=own, card=card)
 
 
 def front_matter(rel: str, raw: bytes, errors: list[ContentError]) -> tuple[Fields, str, int] | None:

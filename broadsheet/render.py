@@ -1,8 +1,8 @@
-"""Digest -> page plan -> OutputFile[]: every page of the site, rendered with Jinja.
+"""Digest -> page plan -> page bytes: every page of the site, rendered with Jinja.
 
-The plan lists each page with its template, its context and a fingerprint of everything it shows.
-A page whose fingerprint is unchanged since the last build need not be rendered again: that is how
-rebuilds stay fast without tracking dependencies by hand.
+The plan lists each page with its template, its context and a fingerprint of everything its template
+receives. A page whose fingerprint is unchanged since the last build need not be rendered again: that is
+how rebuilds stay fast without tracking dependencies by hand.
 """
 
 from __future__ import annotations
@@ -10,8 +10,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import hashlib
-import operator
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +20,8 @@ from jinja2 import meta
 
 from . import ENGINE, email, search
 from .errors import BuildError, ContentError
-from .model import MONTHS, Digest, Entry, OutputFile
+from .fingerprint import digest_of, fingerprint
+from .model import MONTHS, Digest, Edition, Entry
 from .read import LITTER
 
 PER_PAGE = 50
@@ -37,8 +36,8 @@ class PageSpec:
     path: str
     template: str
     context: Mapping[str, object]
-    fingerprint: str
-    indexed: str = ""  # on the pages Pagefind indexes (entry pages), what the part it reads depends on
+    fingerprint: str  # of everything the template receives for it: see plan
+    indexed: bool = False  # whether Pagefind indexes it
 
 
 def make_env(templates: Path) -> jinja2.Environment:
@@ -117,86 +116,91 @@ def _references(env: jinja2.Environment, name: str, source: str) -> frozenset[st
     return frozenset(ref for ref in meta.find_referenced_templates(env.parse(source, name)) if ref)
 
 
-def fingerprint(*parts: str) -> str:
-    """A short hash of `parts`: what a page's fingerprint, and the search index's, are made of."""
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:20]
-
-
 def root_of(path: str) -> str:
     """The relative prefix from the page at `path` back to the site's root ("" at the root)."""
     return "../" * path.count("/")
 
 
-def plan(digest: Digest, templates: Mapping[str, str] | None = None) -> list[PageSpec]:
-    """Every page of the page map, in a stable order; `templates` are template_digests', which each
-    page's fingerprint covers."""
-    site_fp = fingerprint(repr(digest.site), digest.registry.digest,
-                    repr([(p.slug, p.title) for p in digest.pages]))
-    specs: list[PageSpec] = []
-    template_fp = templates or {}
+def shared_values(digest: Digest) -> dict[str, object]:
+    """What every page's template receives besides its own context. The free pages are given as
+    links only: the navigation shows their titles, so editing a page's text re-renders that page alone."""
+    return {"site": digest.site, "topics": digest.registry.topics, "people": digest.registry.people,
+            "organizations": digest.registry.organizations,
+            "pages": tuple(PageLink(page.slug, page.title) for page in digest.pages)}
 
-    def add(path: str, template: str, inputs: Iterable[str], indexed: str = "", **context: object) -> None:
-        print_ = fingerprint(site_fp, template_fp.get(template, ""), path, *inputs)
+
+@dataclass(frozen=True, slots=True)
+class PageLink:
+    slug: str
+    title: str
+
+
+def plan(digest: Digest, shared: Mapping[str, object], templates: Mapping[str, str] | None = None,
+         ) -> list[PageSpec]:
+    """Every page of the page map, in a stable order.
+
+    A page's fingerprint is the digest of what its template receives: `shared` (the values every page
+    gets, as the Renderer passes them), its own context, its path, and `templates` (template_digests'),
+    which cover the template and everything it extends, includes or imports.
+    """
+    base = fingerprint(ENGINE, digest_of(shared))
+    template_fp = templates or {}
+    specs: list[PageSpec] = []
+
+    def add(path: str, template: str, indexed: bool = False, **context: object) -> None:
+        print_ = fingerprint(base, template_fp.get(template, ""), path, digest_of(context))
         specs.append(PageSpec(path, template, context, print_, indexed))
 
-    cards = _cards
     for n, chunk, pages in _paginate(digest.entries):
-        newest = digest.editions[0] if digest.editions and n == 1 else None
-        add(_page_path("", n), "home.html", [cards(chunk), f"{n}/{pages}", newest.digest if newest else ""],
-            entries=chunk, pagination=_pagination(n, pages), latest=newest)
-    specs += _entry_pages(digest, site_fp, fingerprint(site_fp, template_fp.get("entry.html", "")))
-    add("topics/index.html", "topics.html",
-        [repr(sorted((t, len(es)) for t, es in digest.by_topic.items()))], counts=_counts(digest.by_topic))
+        add(_page_path("", n), "home.html", entries=chunk, entry_count=len(digest.entries),
+            pagination=_pagination(n, pages), latest=edition_link(digest.editions[0]) if digest.editions and n == 1
+            else None)
+    specs += _entry_pages(digest, fingerprint(base, template_fp.get("entry.html", "")))
+    add("topics/index.html", "topics.html", counts=_counts(digest.by_topic))
     for slug in digest.registry.topics:
         listed = digest.by_topic.get(slug, ())
         for n, chunk, pages in _paginate(listed):
-            add(_page_path(f"topics/{slug}/", n), "topic.html",
-                [cards(chunk), f"{n}/{pages}", repr(digest.related_topics.get(slug))],
-                topic=digest.registry.topics[slug], entries=chunk, total=len(listed),
-                related_topics=digest.related_topics.get(slug, ()), pagination=_pagination(n, pages))
+            add(_page_path(f"topics/{slug}/", n), "topic.html", topic=digest.registry.topics[slug], entries=chunk,
+                total=len(listed), related_topics=digest.related_topics.get(slug, ()),
+                pagination=_pagination(n, pages))
     for kind, index, template in (("people", digest.by_person, "person.html"),
                                   ("organizations", digest.by_organization, "organization.html")):
-        add(f"{kind}/index.html", f"{kind}.html", [repr(sorted((k, len(v)) for k, v in index.items()))],
-            counts=_counts(index))
+        add(f"{kind}/index.html", f"{kind}.html", counts=_counts(index))
         for slug, item in getattr(digest.registry, kind).items():
-            listed = index.get(slug, ())
-            add(f"{kind}/{slug}/index.html", template, [cards(listed)], item=item, entries=listed)
+            add(f"{kind}/{slug}/index.html", template, item=item, entries=index.get(slug, ()))
     _plan_timeline(digest, add)
-    _plan_editions(digest, add, site_fp)
+    _plan_editions(digest, add)
     # The indexes past the first, as folders under the first one's, for the search page to merge.
     folders = search.shard_folders([spec.path for spec in specs if spec.indexed])
-    merge = [f"{folder.removeprefix(search.BUNDLE + '/')}/" for folder in folders[1:]]
-    add("search/index.html", "search.html", [repr(merge)], merge=merge)
-    add("404.html", "404.html", [])
+    add("search/index.html", "search.html", merge=[f"{f.removeprefix(search.BUNDLE + '/')}/" for f in folders[1:]])
+    add("404.html", "404.html")
     for page in digest.pages:
-        add(f"{page.slug}/index.html", "page.html", [page.digest], page=page)
+        add(f"{page.slug}/index.html", "page.html", page=page)
     if digest.site.base_url:
-        latest = digest.entries[:FEED_SIZE]
-        add("feed.xml", "feed.xml", [cards(latest)], entries=latest, topic=None)
+        add("feed.xml", "feed.xml", entries=digest.entries[:FEED_SIZE], topic=None)
         for slug, listed in digest.by_topic.items():
-            add(f"topics/{slug}/feed.xml", "feed.xml", [cards(listed[:FEED_SIZE])],
-                entries=listed[:FEED_SIZE], topic=digest.registry.topics[slug])
-        # The sitemap shows only addresses and dates: an edited summary must not re-render it.
-        add("sitemap.xml", "sitemap.xml", [repr([(e.slug, e.date) for e in digest.entries])],
-            entries=digest.entries)
-    add("robots.txt", "robots.txt", [])
+            add(f"topics/{slug}/feed.xml", "feed.xml", entries=listed[:FEED_SIZE], topic=digest.registry.topics[slug])
+        # The sitemap shows only addresses and dates: given only those, an edited summary leaves it be.
+        add("sitemap.xml", "sitemap.xml", entries=tuple(EntryDate(e.slug, e.date) for e in digest.entries))
+    add("robots.txt", "robots.txt")
     return specs
 
 
-def _entry_pages(digest: Digest, site_fp: str, page_fp: str) -> Iterator[PageSpec]:
-    """The entry pages; `page_fp` covers what they all show. The loop of plan that runs most, so
-    it builds its PageSpecs directly."""
+@dataclass(frozen=True, slots=True)
+class EntryDate:
+    slug: str
+    date: dt.date
+
+
+def _entry_pages(digest: Digest, page_fp: str) -> Iterator[PageSpec]:
+    """The entry pages; `page_fp` covers what they all receive. The loop of plan that runs most, so
+    it builds its PageSpecs directly, fingerprinted as `add` does."""
     newer, older = digest.newer.get, digest.older.get
     for entry in digest.entries:
         path = f"entries/{entry.slug}/index.html"
-        related, before, after = digest.related[entry.slug], newer(entry.slug), older(entry.slug)
-        carried = digest.carried.get(entry.slug, ())
-        # Related entries, neighbours and editions lie outside the indexed article: their edits leave the index be.
-        inputs = (entry.digest, _cards(related), before.card if before else "", after.card if after else "",
-                  repr(carried))
-        context = {"entry": entry, "related": related, "newer": before, "older": after, "carried": carried}
-        yield PageSpec(path, "entry.html", context, fingerprint(page_fp, path, *inputs),
-                       site_fp + entry.digest)  # hashed with the others of its index: see search.split
+        context = {"entry": entry, "related": digest.related[entry.slug], "newer": newer(entry.slug),
+                   "older": older(entry.slug), "carried": digest.carried.get(entry.slug, ())}
+        yield PageSpec(path, "entry.html", context, fingerprint(page_fp, path, digest_of(context)), True)
 
 
 def _plan_timeline(digest: Digest, add: _Adder) -> None:
@@ -204,42 +208,52 @@ def _plan_timeline(digest: Digest, add: _Adder) -> None:
     for entry in digest.entries:
         years.setdefault(entry.date.year, []).append(entry)
     inline = len(digest.entries) <= TIMELINE_INLINE
-    overview = [(y, _by_month(es)) for y, es in years.items()]
-    add("timeline/index.html", "timeline.html",
-        [_cards(digest.entries) if inline else repr([(y, len(es)) for y, es in years.items()])],
-        years=overview, inline=inline, year=None)
+    # Past TIMELINE_INLINE entries, the overview shows how many entries each month has, and is given only that.
+    add("timeline/index.html", "timeline.html", inline=inline, year=None,
+        years=[(y, _by_month(es) if inline else [(m, len(listed)) for m, listed in _by_month(es)])
+               for y, es in years.items()])
     for year, listed in years.items():
-        add(f"timeline/{year}/index.html", "timeline.html", [_cards(listed)],
-            years=[(year, _by_month(listed))], inline=True, year=year)
+        add(f"timeline/{year}/index.html", "timeline.html", years=[(year, _by_month(listed))], inline=True, year=year)
 
 
-def _plan_editions(digest: Digest, add: _Adder, site_fp: str) -> None:
+def _plan_editions(digest: Digest, add: _Adder) -> None:
     """The editions: their list, each one as a web page (indexed for search), as an email in HTML and
-    in plain text, and their feed."""
+    in plain text, and their feed. A page that only links to an edition is given its EditionLink, so
+    rewriting an introduction re-renders that edition's own pages and the feed, not its neighbours'."""
     if not digest.editions:
         return
     by_slug = {entry.slug: entry for entry in digest.entries}
     editions = digest.editions
-    add("editions/index.html", "editions.html", [e.digest for e in editions], editions=editions)
+    links = tuple(edition_link(e) for e in editions)
+    add("editions/index.html", "editions.html", editions=links)
     picked = {e.number: tuple((s, tuple(by_slug[slug] for slug in s.entries)) for s in e.sections)
               for e in editions}
-    shown = {number: _cards(e for _, listed in sections for e in listed) for number, sections in picked.items()}
     for i, edition in enumerate(editions):
-        newer, older = editions[i - 1] if i else None, editions[i + 1] if i + 1 < len(editions) else None
-        folder, inputs = f"editions/{edition.number}/", [edition.digest, shown[edition.number]]
-        near = [f"{e.number}|{e.title}" if e else "" for e in (newer, older)]
-        add(f"{folder}index.html", "edition.html", inputs + near, fingerprint(site_fp, *inputs),
-            edition=edition, sections=picked[edition.number], newer=newer, older=older)
-        add(f"{folder}email.html", "email.html", inputs, edition=edition, sections=picked[edition.number])
-        add(f"{folder}email.txt", "email.txt", inputs, edition=edition, sections=picked[edition.number])
-    latest = editions[:FEED_SIZE]
-    add("editions/feed.xml", "editions.xml", [f"{e.digest}|{shown[e.number]}" for e in latest],
-        editions=[(e, picked[e.number]) for e in latest])
+        folder, sections = f"editions/{edition.number}/", picked[edition.number]
+        add(f"{folder}index.html", "edition.html", True, edition=edition, sections=sections,
+            newer=links[i - 1] if i else None, older=links[i + 1] if i + 1 < len(links) else None)
+        add(f"{folder}email.html", "email.html", edition=edition, sections=sections)
+        add(f"{folder}email.txt", "email.txt", edition=edition, sections=sections)
+    add("editions/feed.xml", "editions.xml", editions=[(e, picked[e.number]) for e in editions[:FEED_SIZE]])
+
+
+@dataclass(frozen=True, slots=True)
+class EditionLink:
+    """What a page shows of an edition it links to."""
+
+    number: int
+    title: str
+    date: dt.date
+    entry_count: int
+    draft: bool
+
+
+def edition_link(edition: Edition) -> EditionLink:
+    return EditionLink(edition.number, edition.title, edition.date, edition.entry_count, edition.draft)
 
 
 class _Adder(Protocol):
-    def __call__(self, path: str, template: str, inputs: Iterable[str], indexed: str = "",
-                 **context: object) -> None: ...
+    def __call__(self, path: str, template: str, indexed: bool = False, **context: object) -> None: ...
 
 
 def _by_month(entries: Sequence[Entry]) -> list[tuple[int, list[Entry]]]:
@@ -247,13 +261,6 @@ def _by_month(entries: Sequence[Entry]) -> list[tuple[int, list[Entry]]]:
     for entry in entries:
         months.setdefault(entry.date.month, []).append(entry)
     return list(months.items())
-
-
-_CARD = operator.attrgetter("card")
-
-
-def _cards(entries: Iterable[Entry]) -> str:
-    return ",".join(map(_CARD, entries))  # map with attrgetter: plan joins ~16 cards per page
 
 
 def _counts(index: Mapping[str, Sequence[Entry]]) -> dict[str, int]:
@@ -285,12 +292,10 @@ class Renderer:
     changed, and keeps the compiled code of the others.
     """
 
-    def __init__(self, templates: Path, digest: Digest, env: jinja2.Environment | None = None) -> None:
+    def __init__(self, templates: Path, shared: Mapping[str, object], env: jinja2.Environment | None = None) -> None:
         self.env = env if env is not None else make_env(templates)
         self.templates = templates
-        self.shared = {"site": digest.site, "topics": digest.registry.topics, "people": digest.registry.people,
-                       "organizations": digest.registry.organizations, "pages": digest.pages,
-                       "entry_count": len(digest.entries)}
+        self.shared = shared  # shared_values(digest): what plan's fingerprints cover
 
     def preload(self, names: Iterable[str]) -> None:
         """Compile the templates `names` now, in this process: workers forked afterwards inherit them
@@ -299,7 +304,7 @@ class Renderer:
             with contextlib.suppress(Exception):  # a broken template is reported by the first page using it
                 self.env.get_template(name)
 
-    def render(self, spec: PageSpec) -> OutputFile:
+    def render(self, spec: PageSpec) -> bytes:
         root = root_of(spec.path)
         try:
             template = self.env.get_template(spec.template)
@@ -307,7 +312,7 @@ class Renderer:
             text = email.FINISH.get(spec.template, str)(text)
         except Exception as exc:  # any mistake in a template is the curator's to fix, never a traceback
             raise BuildError([template_error(exc, spec, self.templates)]) from None
-        return OutputFile(spec.path, text.encode("utf-8"))
+        return text.encode("utf-8")
 
 
 def template_error(exc: Exception, spec: PageSpec, templates: Path) -> ContentError:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import gzip
 import hashlib
-import itertools
+import importlib.metadata
 import json
 import os
 import queue
@@ -19,12 +19,13 @@ import subprocess
 import tempfile
 import threading
 import zlib
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cbor
+from . import ENGINE, cbor
 from .errors import BuildError
+from .fingerprint import fingerprint
 from .write import link_tree
 
 BUNDLE = "pagefind"
@@ -52,12 +53,19 @@ PART = "part-"  # shard n > 0 of the index lives in pagefind/part-<n>/
 
 
 @dataclass(frozen=True, slots=True)
-class Shard:
+class Part:
     """One Pagefind index over some of the entry pages; the first one also carries the search UI."""
 
     folder: str  # relative to the site: "pagefind", then "pagefind/part-1", ...
     pages: tuple[str, ...]  # the site's files it indexes
-    fingerprint: str  # of what those pages' indexed parts depend on: the index is rebuilt when it changes
+
+
+@dataclass(frozen=True, slots=True)
+class Shard(Part):
+    """A part with a fingerprint of its pages' bytes, once they are rendered: its index is made again
+    when the fingerprint changes, that is when any of its pages changed."""
+
+    fingerprint: str
 
 
 def shard_size() -> int:
@@ -96,25 +104,31 @@ def shard_folders(pages: Sequence[str]) -> list[str]:
     return [folder(n) for n in range(max(1, len(groups(pages))))]
 
 
-def split(pages: Sequence[tuple[str, str]], salt: str = "") -> tuple[Shard, ...]:
-    """The indexes for the entry pages, given as (path, what its indexed part depends on); `salt` is
-    what they all depend on (the entry template).
+def parts(pages: Sequence[str]) -> tuple[Part, ...]:
+    """The indexes for the entry pages `pages`.
 
     With no entry pages, the front page is indexed: Pagefind refuses to write an empty index, and the
     search page needs one.
     """
-    if not pages:
-        pages = [("index.html", "")]
-    shards = []
-    for n, group in enumerate(groups([path for path, _ in pages])):
-        members = [pages[i] for i in group]
-        parts = [folder(n), salt, *itertools.chain.from_iterable(members)]
-        print_ = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:20]
-        shards.append(Shard(folder(n), tuple(path for path, _ in members), print_))
-    return tuple(shards)
+    pages = pages or ["index.html"]
+    return tuple(Part(folder(n), tuple(pages[i] for i in group)) for n, group in enumerate(groups(pages)))
 
 
-def keep(site: Path, shards: Sequence[Shard], todo: Collection[str], previous: Path) -> list[Shard]:
+def shard(part: Part, shas: Mapping[str, str]) -> Shard:
+    """`part`, fingerprinted by its pages' bytes (`shas`: path -> SHA-256) and the indexer's version."""
+    return Shard(part.folder, part.pages,
+                 fingerprint(ENGINE, _pagefind_version(), part.folder, *(f"{p} {shas[p]}" for p in part.pages)))
+
+
+@functools.cache
+def _pagefind_version() -> str:
+    try:
+        return importlib.metadata.version("pagefind")
+    except importlib.metadata.PackageNotFoundError:
+        return ""
+
+
+def keep(site: Path, shards: Sequence[Part], todo: Collection[str], previous: Path) -> list[Part]:
     """Hard-link into `site` the indexes of `previous` (the last site) that need no new run: those not
     in `todo` and whole there. Returns the shards still to index, for `index`.
 
@@ -130,7 +144,7 @@ def keep(site: Path, shards: Sequence[Shard], todo: Collection[str], previous: P
     return left
 
 
-def index(site: Path, shards: Sequence[Shard]) -> None:
+def index(site: Path, shards: Sequence[Part]) -> None:
     """Run Pagefind for each shard, writing its index into `site`, and return when all are written."""
     with Indexing(site) as indexing:
         for shard in shards:
@@ -155,7 +169,7 @@ class Indexing:
     def __init__(self, site: Path) -> None:
         self.site = site
         self.added: set[str] = set()  # the folders of the shards added
-        self._queue: queue.SimpleQueue[Shard | None] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[Part | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
         self._lock = threading.Lock()  # between starting a Pagefind process and stopping them all
@@ -173,7 +187,7 @@ class Indexing:
                     process.kill()
         self._finish()
 
-    def add(self, shard: Shard) -> None:
+    def add(self, shard: Part) -> None:
         """Index `shard`, whose pages must all be in the site already."""
         if self._thread is None:
             binary = pagefind_binary()
@@ -215,7 +229,7 @@ class Indexing:
             except BaseException as exc:
                 self._error = self._error or exc
 
-    def _start(self, binary: Path, site: Path, shard: Shard) -> _Run:
+    def _start(self, binary: Path, site: Path, shard: Part) -> _Run:
         """Start one Pagefind run over `shard.pages` alone.
 
         Its glob lists them, in a configuration file: on the command line, 2,000 pages would pass the

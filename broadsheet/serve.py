@@ -24,14 +24,14 @@ import tempfile
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import cache as cache_store
 from . import search
 from .build import Options, build, render_site
-from .cache import Cache
+from .cache import Cache, site_id
 from .errors import BuildError, ContentError
 from .render import make_env
 from .server import HOST, Hub, SiteServer
@@ -127,7 +127,7 @@ class Session:
         self.lock = threading.Lock()
         self._previous: Cache | None = None  # None until a build succeeds: the next one is a full build
         self._site: tuple[int, int] | None = None  # which folder the cache describes
-        self._indexed: tuple[str, ...] = ()  # Cache.searched of the indexes now in the folder
+        self._indexed: Mapping[str, str] = {}  # Cache.searched of the indexes now in the folder
         self._shards: tuple[search.Shard, ...] = ()  # the indexes the last rebuild's pages call for
         self._work: Path | None = None  # the index refresh's scratch folder while one runs
         self._indexer = Background(self.refresh_search, "broadsheet-search") if options.search else None
@@ -225,7 +225,7 @@ class Session:
                 site, build_number, shards = self._site, self.hub.status().build, self._shards
                 if not shards:
                     return  # a full build came between the request and now, and indexed everything
-                todo = {shard.folder for shard in shards if shard.fingerprint not in self._indexed}
+                todo = {shard.folder for shard in shards if self._indexed.get(shard.folder) != shard.fingerprint}
                 link_site(out, work / "site")
                 left = search.keep(work / "site", shards, todo, out)
             search.index(work / "site", left)
@@ -233,7 +233,7 @@ class Session:
                 if site_id(out) != site:
                     return  # a full build replaced the folder, with its own index
                 swap(out / search.BUNDLE, work / "site" / search.BUNDLE)
-                self._indexed = tuple(shard.fingerprint for shard in shards)
+                self._indexed = {shard.folder: shard.fingerprint for shard in shards}
                 self._save()
         except BuildError as exc:
             print(f"error: {exc}", file=sys.stderr, flush=True)
@@ -299,14 +299,6 @@ def lower_priority() -> None:
     if sys.platform == "linux":
         with contextlib.suppress(OSError):
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
-
-
-def site_id(out: Path) -> tuple[int, int] | None:
-    try:
-        stat = os.stat(out)
-    except OSError:
-        return None
-    return stat.st_dev, stat.st_ino
 
 
 def prune(out: Path, removed: Iterable[str]) -> None:

@@ -41,13 +41,39 @@ def test_a_cache_written_by_another_engine_is_ignored(tmp_path: Path, monkeypatc
     assert again.rendered == first.pages
 
 
-def test_a_cache_for_a_site_folder_that_was_replaced_is_ignored(tmp_path: Path) -> None:
+def restore(site: Path, saved: Path) -> None:
+    """Put a copy of `site` in its place, as restoring it from a CI cache does; the folder moved aside
+    is kept, so that the copy cannot be given its inode number."""
+    site.rename(saved)
+    shutil.copytree(saved, site)
+
+
+def test_a_site_restored_with_its_cache_builds_warm_and_what_differs_is_repaired(tmp_path: Path) -> None:
+    """What a CI job sees that keeps site/ and .broadsheet-cache/ between runs: other inodes and times."""
     content = make_site(tmp_path)
-    build(Options(content=content, out=tmp_path / "site", search=False))
-    shutil.copytree(tmp_path / "site", tmp_path / "copy")
-    shutil.rmtree(tmp_path / "site")
-    (tmp_path / "copy").rename(tmp_path / "site")  # same files, but not the folder the cache describes
-    assert cache.load(tmp_path / "site") == cache.Cache()
+    first = build(Options(content=content, out=tmp_path / "site"))
+    restore(tmp_path / "site", tmp_path / "saved-1")  # same files, but not the folder the cache was saved with
+    warm = build(Options(content=content, out=tmp_path / "site"))
+    assert (warm.rendered, warm.written, warm.indexed) == (0, 0, False) and first.rendered > 0
+
+    (tmp_path / "site" / "topics" / "index.html").write_text("changed on disk since")
+    restore(tmp_path / "site", tmp_path / "saved-2")
+    repaired = build(Options(content=content, out=tmp_path / "site"))
+    assert (repaired.rendered, repaired.written, repaired.indexed) == (1, 1, False)
+    build(Options(content=content, out=tmp_path / "clean", use_cache=False))
+    assert tree(tmp_path / "site") == tree(tmp_path / "clean")
+
+
+def test_a_restored_search_index_that_differs_is_made_again(tmp_path: Path) -> None:
+    content = make_site(tmp_path)
+    build(Options(content=content, out=tmp_path / "site"))
+    entry = tmp_path / "site" / "pagefind" / cache.INDEX_ENTRY
+    entry.write_text(entry.read_text().replace('"version"', '"versio"'))
+    restore(tmp_path / "site", tmp_path / "saved")
+    again = build(Options(content=content, out=tmp_path / "site"))
+    assert (again.rendered, again.indexed) == (0, True)
+    build(Options(content=content, out=tmp_path / "clean", use_cache=False))
+    assert tree(tmp_path / "site") == tree(tmp_path / "clean")
 
 
 def test_a_build_killed_before_saving_its_cache_leaves_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

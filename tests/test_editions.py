@@ -17,8 +17,10 @@ import pytest
 
 from broadsheet import editions
 from broadsheet.build import Options, build
+from broadsheet.collect import collect
 from broadsheet.editions import write_next_edition
 from broadsheet.email import WIDTH, References, plain, wrap
+from broadsheet.read import read_content
 from tests.conftest import entry, make_site, problems
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,15 +60,12 @@ def tree(folder: Path) -> dict[str, bytes]:
 # --- reading and checking ------------------------------------------------------------------------------
 
 def test_a_good_edition_reads_with_its_sections(tmp_path: Path) -> None:
-    content = digest(tmp_path, {"editions/1.md": edition()})
-    out = tmp_path / "site"
-    result = build(Options(content=content, out=out, search=False))
-    assert result.digest is not None
-    (one,) = result.digest.editions
+    collected = collect(read_content(digest(tmp_path, {"editions/1.md": edition()})))
+    (one,) = collected.editions
     assert (one.number, one.title, one.date, one.entry_count) == (1, "First issue", dt.date(2021, 1, 10), 2)
     assert one.sections[0].note_html == "A <em>short</em> note."
     assert one.intro_html == "<p>The editor's introduction.</p>\n"
-    assert result.digest.carried == {"cloud-shop": (1,), "other": (1,)}
+    assert collected.carried == {"cloud-shop": (1,), "other": (1,)}
 
 
 def test_every_mistake_in_editions_is_reported_in_one_pass(tmp_path: Path) -> None:
@@ -275,8 +274,7 @@ def test_edition_new_drafts_the_entries_since_the_last_edition(tmp_path: Path) -
     assert re.findall(r'- title: "([^"]+)"\n    entries:\n((?:      - .+\n)+)', text) == [
         ("Cloud computing", "      - other\n"), ("Retail", "      - later\n")]
     assert write_next_edition(content, dt.date(2021, 3, 5), out, err) == 1  # all drafted: nothing new
-    result = build(Options(content=content, out=tmp_path / "site", search=False, drafts=True))
-    assert result.digest is not None and [e.number for e in result.digest.editions] == [2, 1]
+    assert [e.number for e in read_content(content, drafts=True).editions] == [1, 2]
 
 
 def test_edition_new_with_nothing_to_add_says_so_and_writes_nothing(tmp_path: Path) -> None:

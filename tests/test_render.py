@@ -11,8 +11,9 @@ import pytest
 from broadsheet.build import Options, build
 from broadsheet.collect import collect
 from broadsheet.errors import BuildError
+from broadsheet.fingerprint import digest_of
 from broadsheet.read import read_content
-from broadsheet.render import PER_PAGE, _pagination, longdate, partial_date, plan, root_of
+from broadsheet.render import PageSpec, _pagination, longdate, partial_date, plan, root_of, shared_values
 from tests.conftest import make_site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,22 +38,33 @@ def test_pagination_links_are_relative_to_each_page() -> None:
     assert _pagination(3, 3)["older"] == ""
 
 
+def plan_of(content: Path) -> list[PageSpec]:
+    digest = collect(read_content(content))
+    return plan(digest, shared_values(digest))
+
+
 def test_plan_covers_the_page_map_once(tmp_path: Path) -> None:
-    digest = collect(read_content(make_site(tmp_path)))
-    paths = [spec.path for spec in plan(digest)]
+    specs = plan_of(make_site(tmp_path))
+    paths = [spec.path for spec in specs]
     assert len(paths) == len(set(paths))
-    assert [s.path for s in plan(digest) if s.indexed] == ["entries/cloud-shop/index.html"]
-    assert PER_PAGE == 50
+    assert [s.path for s in specs if s.indexed] == ["entries/cloud-shop/index.html"]
 
 
-def test_fingerprints_change_only_with_what_a_page_shows(tmp_path: Path) -> None:
+def test_fingerprints_follow_what_each_template_receives(tmp_path: Path) -> None:
     content = make_site(tmp_path)
-    before = {s.path: s.fingerprint for s in plan(collect(read_content(content)))}
+    before = {s.path: s.fingerprint for s in plan_of(content)}
     entry = content / "entries/cloud-shop.md"
     entry.write_text(entry.read_text().replace("The third paragraph", "The last paragraph"), encoding="utf-8")
-    after = {s.path: s.fingerprint for s in plan(collect(read_content(content)))}
+    after = {s.path: s.fingerprint for s in plan_of(content)}
     changed = sorted(p for p in before if before[p] != after[p])
-    assert changed == ["entries/cloud-shop/index.html"]  # a body edit shows only on the entry's own page
+    # Every page given the entry may show its body; the pages given only counts or dates may not.
+    assert "entries/cloud-shop/index.html" in changed and "index.html" in changed
+    assert not {"topics/index.html", "sitemap.xml", "404.html", "robots.txt"} & set(changed)
+
+
+def test_a_value_the_fingerprint_cannot_hash_is_refused() -> None:
+    with pytest.raises(TypeError, match="a page's context holds a set"):
+        digest_of({"entries": {1, 2}})
 
 
 def broken_templates(tmp_path: Path, name: str, old: str, new: str) -> Path:

@@ -19,25 +19,29 @@ from broadsheet.render import PageSpec
 from tests.conftest import entry, make_site
 
 
-def pages(count: int, mark: str = "") -> list[tuple[str, str]]:
-    return [(f"entries/e{n:05d}/index.html", f"fp{n}{mark}") for n in range(count)]
+def pages(count: int) -> list[str]:
+    return [f"entries/e{n:05d}/index.html" for n in range(count)]
+
+
+def shards(paths: list[str], shas: dict[str, str]) -> list[search.Shard]:
+    return [search.shard(part, shas) for part in search.parts(paths)]
 
 
 def test_pages_are_shared_out_evenly_and_each_lands_in_one_index() -> None:
-    shards = search.split(pages(10_000))  # 2,000 per index by default
-    assert [s.folder for s in shards] == ["pagefind", *(f"pagefind/part-{n}" for n in range(1, 5))]
-    assert sorted(p for s in shards for p in s.pages) == [p for p, _ in pages(10_000)]
-    for shard in shards:
-        assert 1_800 < len(shard.pages) < 2_200, (shard.folder, len(shard.pages))
+    parts = search.parts(pages(10_000))  # 2,000 per index by default
+    assert [s.folder for s in parts] == ["pagefind", *(f"pagefind/part-{n}" for n in range(1, 5))]
+    assert sorted(p for s in parts for p in s.pages) == pages(10_000)
+    for part in parts:
+        assert 1_800 < len(part.pages) < 2_200, (part.folder, len(part.pages))
 
 
 def test_one_changed_or_added_page_changes_one_index() -> None:
-    before = search.split(pages(5_000))
-    assert search.split(pages(5_000)) == before
-    edited = pages(5_000)
-    edited[1234] = (edited[1234][0], "changed")
-    grown = search.split([*pages(5_000), ("entries/new/index.html", "fp")])
-    for after in (search.split(edited), grown):
+    shas = {path: f"sha of {path}" for path in pages(5_000)}
+    before = shards(pages(5_000), shas)
+    assert shards(pages(5_000), dict(shas)) == before
+    edited = {**shas, pages(5_000)[1234]: "changed"}
+    new = "entries/new/index.html"
+    for after in (shards(pages(5_000), edited), shards([*pages(5_000), new], {**shas, new: "sha"})):
         changed = [a.folder for a, b in zip(after, before, strict=True) if a.fingerprint != b.fingerprint]
         assert len(changed) == 1, changed
 
@@ -45,15 +49,15 @@ def test_one_changed_or_added_page_changes_one_index() -> None:
 def test_no_index_is_ever_empty(monkeypatch: pytest.MonkeyPatch) -> None:
     # Pagefind refuses to write an empty index, so a hash bucket that gets no page is left out.
     monkeypatch.setenv("BROADSHEET_SEARCH_SHARD", "1")
-    shards = search.split(pages(50))
-    assert all(shard.pages for shard in shards) and 1 < len(shards) < 50
-    assert [s.folder for s in shards] == search.shard_folders([p for p, _ in pages(50)])
-    assert [s.folder for s in shards][1:] == [f"pagefind/part-{n}" for n in range(1, len(shards))]
+    parts = search.parts(pages(50))
+    assert all(part.pages for part in parts) and 1 < len(parts) < 50
+    assert [s.folder for s in parts] == search.shard_folders(pages(50))
+    assert [s.folder for s in parts][1:] == [f"pagefind/part-{n}" for n in range(1, len(parts))]
 
 
 def test_a_small_digest_has_one_index_and_an_empty_one_indexes_its_front_page() -> None:
-    assert [s.folder for s in search.split(pages(5))] == ["pagefind"]
-    assert search.split([])[0].pages == ("index.html",)
+    assert [s.folder for s in search.parts(pages(5))] == ["pagefind"]
+    assert search.parts([])[0].pages == ("index.html",)
 
 
 # --- built sites ---------------------------------------------------------------------------------------
@@ -147,7 +151,7 @@ def test_each_part_is_indexed_as_soon_as_its_pages_are_written(tmp_path: Path, m
         events.append(("page", spec.path))
         return render(self, spec)
 
-    def adding(self: search.Indexing, shard: search.Shard) -> None:
+    def adding(self: search.Indexing, shard: search.Part) -> None:
         events.append(("index", shard.folder))
         add(self, shard)
 
@@ -157,13 +161,13 @@ def test_each_part_is_indexed_as_soon_as_its_pages_are_written(tmp_path: Path, m
 
     build(Options(content=five_entries(tmp_path), out=out))
 
-    shards = {shard.folder: shard.pages for shard in search.split([(f"entries/{s}/index.html", "") for s in SLUGS])}
-    assert [name for kind, name in events if kind == "index"] == list(shards)  # all three parts, in turn
-    order = list(shards)
+    parts = {part.folder: part.pages for part in search.parts([f"entries/{s}/index.html" for s in SLUGS])}
+    assert [name for kind, name in events if kind == "index"] == list(parts)  # all three parts, in turn
+    order = list(parts)
     for at, (kind, name) in enumerate(events):
         if kind == "index":  # right after its pages: those rendered so far are of it and the parts before
             rendered = {page for kind, page in events[:at] if kind == "page"}
-            assert rendered == {page for folder in order[: order.index(name) + 1] for page in shards[folder]}
+            assert rendered == {page for folder in order[: order.index(name) + 1] for page in parts[folder]}
     first_list_page = next(at for at, (kind, name) in enumerate(events) if kind == "page" and "entries/" not in name)
     assert events[first_list_page - 1] == ("index", "pagefind/part-2")
 
@@ -229,7 +233,7 @@ def test_the_next_part_is_indexed_while_the_last_one_writes_two_runs_at_most(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BROADSHEET_PAGEFIND", str(fake_pagefind(tmp_path, search.PARSED)))
     (tmp_path / "site").mkdir()
-    shards = [search.Shard(search.folder(n), ("index.html",), "") for n in range(3)]
+    shards = [search.Part(search.folder(n), ("index.html",)) for n in range(3)]
 
     search.index(tmp_path / "site", shards)
 
@@ -245,6 +249,6 @@ def test_a_pagefind_that_does_not_say_when_it_has_parsed_runs_alone(
     monkeypatch.setenv("BROADSHEET_PAGEFIND", str(fake_pagefind(tmp_path, "[Something else]")))
     (tmp_path / "site").mkdir()
 
-    search.index(tmp_path / "site", [search.Shard(search.folder(n), ("index.html",), "") for n in range(2)])
+    search.index(tmp_path / "site", [search.Part(search.folder(n), ("index.html",)) for n in range(2)])
 
     assert runs(tmp_path) == ["start pagefind", "end pagefind", "start pagefind/part-1", "end pagefind/part-1"]
