@@ -232,7 +232,9 @@ def test_edition_pages_are_searchable_with_a_type_filter(tmp_path: Path) -> None
         fragment = json.loads(data[data.index(b"{"):])
         fragments[fragment["url"]] = fragment
     assert set(fragments) == {"/entries/cloud-shop/", "/entries/other/", "/editions/1/"}
-    assert fragments["/editions/1/"]["filters"] == {"type": ["edition"], "year": ["2021"]}
+    assert fragments["/editions/1/"]["filters"] == {"type": ["edition"]}
+    assert "introduction" in fragments["/editions/1/"]["content"]
+    assert "Another story" not in fragments["/editions/1/"]["content"]  # found on its own page, not here
     assert fragments["/editions/1/"]["meta"]["title"] == "Edition 1: First issue"
     assert fragments["/entries/other/"]["filters"]["type"] == ["entry"]
 
@@ -240,20 +242,27 @@ def test_edition_pages_are_searchable_with_a_type_filter(tmp_path: Path) -> None
 # --- incremental -----------------------------------------------------------------------------------------
 
 def test_editing_an_intro_renders_its_pages_again_and_equals_a_clean_build(tmp_path: Path) -> None:
-    content = digest(tmp_path, {"editions/1.md": edition(),
-                                "editions/2.md": edition(date="2021-02-01").replace("First", "Second")})
+    second = edition(date="2021-02-01").replace("First issue", "Second issue")
+    content = digest(tmp_path, {"editions/1.md": edition(), "editions/2.md": second})
     out, clean = tmp_path / "site", tmp_path / "clean"
     build(Options(content=content, out=out, search=False))
-    before = tree(out)
-    (content / "editions/2.md").write_text(edition(date="2021-02-01", body="A new introduction.\n"))
-    result = build(Options(content=content, out=out, search=False))
-    changed = {path for path, data in tree(out).items() if before.get(path) != data}
-    assert changed == {"editions/2/index.html", "editions/2/email.html", "editions/2/email.txt",
-                       "editions/feed.xml", "editions/index.html", "editions/1/index.html", "index.html"}
-    assert result.rendered == len(changed)
+
+    def edit(text: str) -> set[str]:
+        before = tree(out)
+        (content / "editions/2.md").write_text(text)
+        result = build(Options(content=content, out=out, search=False))
+        changed = {path for path, data in tree(out).items() if before.get(path) != data}
+        assert result.rendered == len(changed)
+        build(Options(content=content, out=clean, search=False, use_cache=False))
+        assert tree(out) == tree(clean)
+        return changed
+
+    own = {"editions/2/index.html", "editions/2/email.html", "editions/2/email.txt", "editions/feed.xml"}
+    assert edit(second.replace("The editor's introduction.", "A new introduction.")) == own
     assert "A new introduction." in (out / "editions/2/email.txt").read_text()
-    build(Options(content=content, out=clean, search=False, use_cache=False))
-    assert tree(out) == tree(clean)
+    # A new title shows wherever the edition is linked: the list, its neighbour and the home page.
+    assert edit(second.replace("Second issue", "Renamed")) == own | {
+        "editions/index.html", "editions/1/index.html", "index.html"}
 
 
 # --- edition new ---------------------------------------------------------------------------------------
