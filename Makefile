@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site serve test test-fast lint bench golden browser-deps clean
+.PHONY: site serve test test-differential test-fast lint bench bench-real golden browser-deps clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -32,6 +32,10 @@ lint: $(STAMP)
 test: $(STAMP) browser-deps lint
 	$(BIN)/python -m pytest -q
 
+# The incremental-equals-clean tests with many random examples (minutes per example), shrinking failures.
+test-differential: $(STAMP)
+	BROADSHEET_DIFF_EXAMPLES=$${BROADSHEET_DIFF_EXAMPLES:-20} BROADSHEET_DIFF_SHRINK=1 $(BIN)/python -m pytest -q tests/test_incremental.py
+
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not browser"
 
@@ -39,13 +43,21 @@ golden: $(STAMP)
 	$(BIN)/python -m tests.golden --regenerate
 	$(BIN)/python -m tests.test_ingest --regenerate
 
-# Build times against Hugo, then serve's save-to-reload and save-to-searchable latency, then the bytes
-# a first search downloads. See bench/README.md.
+# Build times against Hugo in alternating pairs (refused on a busy machine), then serve's save-to-reload
+# and save-to-searchable latency, then the bytes a first search downloads. See bench/README.md.
+# BENCH_ARGS go to the build benchmark, e.g. make bench BENCH_ARGS="--sizes 4000 --runs 7".
+BENCH_ARGS ?=
 bench: $(STAMP) browser-deps
 	@command -v hugo >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq hugo; }
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/serve_latency.py
 	$(BIN)/python bench/search_weight.py
+
+# Archive-shaped Markdown (link lists, code, tables, inline HTML) against markdown-it alone on two cores.
+# REAL_ARGS go to it, e.g. make bench-real REAL_ARGS="--entries 4000".
+REAL_ARGS ?=
+bench-real: $(STAMP)
+	$(BIN)/python bench/real.py $(REAL_ARGS)
 
 clean:
 	rm -rf site .broadsheet-cache

@@ -1,0 +1,130 @@
+"""The benchmark's own logic, with nothing timed: per-pair ratios and their spread, the order of each
+pair, the refusal on a busy machine, and `make bench-real`'s archive-shaped corpus and markdown-it floor."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from broadsheet import markdown
+from broadsheet.read import read_content, split_front_matter
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+import harness
+import make_real_corpus
+import quiet
+import real
+from measure import Run
+from pairs import Pair, ours_first, summarise
+
+
+def run(seconds: float, others: float = 0.0) -> Run:
+    return Run(seconds, 0, 0, 0, 0, others_share=others, steps=[seconds])
+
+
+def test_the_ratio_is_the_median_of_the_per_pair_ratios_not_a_ratio_of_medians() -> None:
+    summary = summarise([Pair(2, 4, True), Pair(3, 3, False), Pair(9, 6, True)])
+    assert (summary.ours_median, summary.theirs_median) == (3, 4)  # 3 / 4 = 0.75 would hide the spread
+    assert (summary.ratio_median, summary.ratio_min, summary.ratio_max) == (1.0, 0.5, 1.5)
+    assert (summary.ratio_q1, summary.ratio_q3) == (0.75, 1.25)
+    assert summary.describe() == ("ours 3.000 s, theirs 4.000 s (medians); ratio per pair: median 1.000, "
+                                  "range 0.500-1.500, IQR 0.750-1.250, 3 pairs")
+
+
+def test_quartiles_stay_within_the_measured_ratios() -> None:
+    summary = summarise([Pair(r, 1, True) for r in (4, 1, 3, 2)])
+    assert (summary.ratio_q1, summary.ratio_median, summary.ratio_q3) == (1.75, 2.5, 3.25)
+    one = summarise([Pair(1, 2, True)])
+    assert (one.ratio_min, one.ratio_q1, one.ratio_median, one.ratio_q3, one.ratio_max) == (0.5,) * 5
+    with pytest.raises(ValueError, match="no pairs"):
+        summarise([])
+
+
+@pytest.fixture
+def quiet_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(quiet, "load_average", lambda: 0.05)
+
+
+def test_pairs_alternate_which_tool_goes_first(tmp_path: Path, quiet_machine: None) -> None:
+    order: list[str] = []
+
+    def side(name: str, seconds: float) -> harness.Side:
+        def timed(label: str) -> Run:
+            order.append(name)
+            return run(seconds)
+        return timed
+
+    bench = harness.Harness(tmp_path / "runs", tmp_path, force=False)
+    block = bench.block("cold", 4, side("broadsheet", 1.0), side("hugo", 4.0))
+    assert order == ["broadsheet", "hugo", "hugo", "broadsheet", "broadsheet", "hugo", "hugo", "broadsheet"]
+    assert [k for k in range(4) if ours_first(k)] == [0, 2]
+    assert [(p.ours_first, p.ratio) for p in block.pairs] == [(True, 0.25), (False, 0.25)] * 2
+    assert bench.fresh("hugo-4000") != bench.fresh("hugo-4000")  # a new output path for every run
+
+    order.clear()
+    alone = bench.block("warm", 2, side("broadsheet", 1.0), None)
+    assert (order, alone.pairs, alone.summary) == (["broadsheet", "broadsheet"], [], None)
+
+
+REFUSAL = ". Run it again on a quiet machine, or pass --force to report figures marked unreliable."
+
+
+def test_a_loaded_machine_is_refused_before_anything_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(quiet, "load_average", lambda: 0.9)
+    with pytest.raises(harness.Refused) as refused:
+        harness.Harness(tmp_path / "runs", tmp_path, force=False)
+    assert str(refused.value) == ("bench: refusing to report, the machine is busy: load average 0.90 over the "
+                                  "last minute before starting (limit 0.5)" + REFUSAL)
+    assert not (tmp_path / "runs").exists()
+
+    forced = harness.Harness(tmp_path / "runs", tmp_path, force=True)
+    assert (forced.reliable, forced.problems) == (
+        False, ["load average 0.90 over the last minute before starting (limit 0.5)"])
+
+
+def test_other_processes_using_the_cpu_during_a_run_stop_the_benchmark(
+        tmp_path: Path, quiet_machine: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    shares = iter([0.10, 0.31])
+    monkeypatch.setattr(harness, "measure", lambda steps, cwd: run(1.0, next(shares)))
+    bench = harness.Harness(tmp_path / "runs", tmp_path, force=False)
+    bench.timed("pair 1/5 hugo", [["hugo"]])  # 10% is still within the limit
+    with pytest.raises(harness.Refused) as refused:
+        bench.timed("pair 2/5 hugo", [["hugo"]])
+    assert str(refused.value) == ("bench: refusing to report, the machine is busy: pair 2/5 hugo: other processes "
+                                  "used 31% of the machine's CPU time during the run (limit 10%)" + REFUSAL)
+
+
+def test_others_share_leaves_out_the_measured_tree_and_the_harness() -> None:
+    start, end = quiet.CpuMark(busy=100.0, harness=1.0), quiet.CpuMark(busy=110.0, harness=1.5)
+    # 10 s of busy CPU: 6 s the tree's, 0.5 s the harness's, 3.5 s others' over 5 s on 2 CPUs.
+    assert quiet.others_share(start, end, tree_cpu=6.0, wall=5.0, cpus=2) == pytest.approx(0.35)
+    assert quiet.others_share(start, end, tree_cpu=12.0, wall=5.0, cpus=2) == 0.0
+
+
+def test_the_archive_corpus_is_valid_archive_shaped_and_deterministic(tmp_path: Path) -> None:
+    make_real_corpus.write_corpus(4, tmp_path / "a")
+    make_real_corpus.write_corpus(4, tmp_path / "b")
+    files = sorted((tmp_path / "a").rglob("*.*"))
+    assert [f.read_bytes() for f in files] == [(tmp_path / "b" / f.relative_to(tmp_path / "a")).read_bytes()
+                                               for f in files]
+    digest = read_content(tmp_path / "a")  # raises on any invalid entry
+    assert len(digest.entries) == 4
+    bodies = [split_front_matter(p.read_text(encoding="utf-8"), str(p))[1]
+              for p in sorted((tmp_path / "a" / "entries").glob("*.md"))]
+    assert all(make_real_corpus.MIN_BODY <= len(b.encode()) <= make_real_corpus.MAX_BODY for b in bodies)
+    assert all("<small>" in b for b in bodies)  # every body has long link lists
+    for piece in ("\n  - ", "```python", "|:-----|", "<br>", "<sup>", "<img ", "<!--", "\n> ", "\n## ", "\n1. "):
+        assert any(piece in b for b in bodies), piece
+
+
+def test_the_floor_renders_every_body_with_the_projects_markdown_it(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    make_real_corpus.write_corpus(6, content)
+    found = real.floor(content, workers=2)
+    bodies = [split_front_matter(p.read_text(encoding="utf-8"), str(p))[1]
+              for p in sorted((content / "entries").glob("*.md"))]
+    assert found["bodies"] == 6
+    assert found["markdown_bytes"] == sum(len(b.encode()) for b in bodies)
+    assert found["html_chars"] == sum(len(markdown._md().render(b)) for b in bodies)
