@@ -134,5 +134,8 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"note: {note}")
     for entry in drafts:
         print(f"draft: {entry.path} awaits curation (summary, key points, topics)")
+    for edition in content.editions:
+        if edition.draft:
+            print(f"draft: {edition.path} is an edition not yet published (set draft: false when it is ready)")
     print(f"ok: {len(content.entries)} entries, {len(drafts)} drafts, no problems found")
     return 0

@@ -322,3 +322,12 @@ def test_wrap_breaks_lines_where_textwrap_does() -> None:
                                  break_long_words=True, break_on_hyphens=False)
         # textwrap can leave a space after a cut word; a line never needs one
         assert wrap(line, width, indent) == "\n".join(x.rstrip() for x in expected), (line, width, indent)
+
+
+def test_check_lists_draft_editions(tmp_path: Path) -> None:
+    content = digest(tmp_path, {"editions/1.md": edition(), "editions/2.md": edition(draft="true")})
+    result = cli("check", "--content", str(content))
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[-2:] == [
+        f"draft: {content}/editions/2.md is an edition not yet published (set draft: false when it is ready)",
+        "ok: 2 entries, 0 drafts, no problems found"]
