@@ -33,7 +33,7 @@ from pathlib import Path
 from harness import Block, Harness, Refused, Side, progress
 from make_real_corpus import write_corpus
 from measure import SETTINGS, BenchError, Run, remove
-from run import CORPORA, REFUSED, REPO, SCRATCH, python, unreliable
+from run import CORPORA, REFUSED, REPO, SCRATCH, publish, python
 
 RESULTS = REPO / "bench" / "real_results.json"
 ENTRIES = 2000  # about 40 MB of Markdown bodies
@@ -175,11 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
         "blocks": {name: block.as_dict() for name, block in blocks.items()}, "floors": real.floors,
     }, indent=2) + "\n", encoding="utf-8")
-    text = report(blocks, real)
-    if harness.problems:
-        text = f"{unreliable(harness.problems)}\n{text}\n\n{unreliable(harness.problems)}"
-    print(text)
-    print(f"\nraw runs and pairs: {RESULTS.relative_to(REPO)}")
+    publish(report(blocks, real), harness.problems, RESULTS)
     return 0
 
 

@@ -450,6 +450,14 @@ def unreliable(problems: list[str], shown: int = 5) -> str:
             + (f"\n  - and {more} more, listed under \"problems\" in the results file" if more > 0 else ""))
 
 
+def publish(report: str, problems: list[str], results: Path) -> None:
+    """Print `report`, framed by the unreliable warning when the machine was busy, and where the raw runs are."""
+    if problems:
+        report = f"{unreliable(problems)}\n{report}\n\n{unreliable(problems)}"
+    print(report)
+    print(f"\nraw runs, pairs and medians: {results.relative_to(REPO)}")
+
+
 def save(results: Results, sizes: Sequence[int], machine: dict[str, object], problems: list[str]) -> None:
     def plain(value: object) -> object:
         if isinstance(value, Block):
@@ -512,11 +520,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BenchError as exc:
         print(f"bench failed: {exc}", file=sys.stderr)
         return 1
-    report = table(results, sizes, targets(results, sizes), args.hugo_related)
-    if harness.problems:
-        report = f"{unreliable(harness.problems)}\n{report}\n\n{unreliable(harness.problems)}"
-    print(report)
-    print(f"\nraw runs, pairs and medians: {RESULTS.relative_to(REPO)}")
+    publish(table(results, sizes, targets(results, sizes), args.hugo_related), harness.problems, RESULTS)
     return 0
 
 

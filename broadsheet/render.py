@@ -180,16 +180,10 @@ def plan(digest: Digest, shared: Mapping[str, object], templates: Mapping[str, s
         add("feed.xml", "feed.xml", entries=digest.entries[:FEED_SIZE], topic=None)
         for slug, listed in digest.by_topic.items():
             add(f"topics/{slug}/feed.xml", "feed.xml", entries=listed[:FEED_SIZE], topic=digest.registry.topics[slug])
-        # The sitemap shows only addresses and dates: given only those, an edited summary leaves it be.
-        add("sitemap.xml", "sitemap.xml", entries=tuple(EntryDate(e.slug, e.date) for e in digest.entries))
+        # The sitemap shows only addresses and dates: given only (slug, date), an edited summary leaves it be.
+        add("sitemap.xml", "sitemap.xml", entries=tuple((e.slug, e.date.isoformat()) for e in digest.entries))
     add("robots.txt", "robots.txt")
     return specs
-
-
-@dataclass(frozen=True, slots=True)
-class EntryDate:
-    slug: str
-    date: dt.date
 
 
 def _entry_pages(digest: Digest, page_fp: str) -> Iterator[PageSpec]:
