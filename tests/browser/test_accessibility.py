@@ -19,6 +19,8 @@ PAGES = {
     "person": lambda d: "people/jack-ma/",
     "timeline": lambda d: "timeline/",
     "search": lambda d: "search/?q=cloud",
+    "editions": lambda d: "editions/",
+    "edition": lambda d: "editions/2/",
 }
 
 

@@ -12,7 +12,7 @@ import yaml
 from playwright.sync_api import Browser, Page, expect
 
 from .conftest import CONTENT
-from .reader import results
+from .reader import axe_violations, results
 
 pytestmark = pytest.mark.browser
 
@@ -60,8 +60,14 @@ def test_the_email_fits_the_window_and_shows_every_section(mail: Page, root_base
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
     expect(mail.get_by_role("link", name="Read it on the web").first).to_be_visible()
     # The preheader is in the file for the inbox's preview line, never on screen.
-    expect(mail.locator("body > div").first).to_be_hidden()
+    expect(mail.locator("div[role=main] > div").first).to_be_hidden()
     assert requests == [f"{root_base}editions/{number}/email.html"], "the email loaded something else"
+
+
+@pytest.mark.parametrize("mail", [375, 600], indirect=True)
+def test_axe_finds_no_violations_in_the_email(mail: Page, root_base: str) -> None:
+    mail.goto(f"{root_base}editions/{EDITIONS[-1]}/email.html")
+    assert axe_violations(mail) == []
 
 
 @pytest.mark.parametrize("number", EDITIONS)
