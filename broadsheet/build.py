@@ -12,7 +12,7 @@ import itertools
 import shutil
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
@@ -144,9 +144,7 @@ def render_site(options: Options, previous: Cache, env: jinja2.Environment | Non
     says where the changed pages go: see Staged and InPlace.
     """
     content = read_content(options.content, options.drafts, mapper=pmap, known=previous.entries,
-                           seen=previous.stamps)
-    if options.base_url:
-        content = replace(content, site=replace(content.site, base_url=options.base_url.rstrip("/") + "/"))
+                           seen=previous.stamps, known_editions=previous.editions, base_url=options.base_url)
     digest = collect(content, previous.related)
     shared = shared_values(digest)
     renderer = Renderer(options.templates, shared, env)
@@ -178,7 +176,7 @@ def render_site(options: Options, previous: Cache, env: jinja2.Environment | Non
         digest.shape, {slug: tuple(e.slug for e in rel) for slug, rel in digest.related.items()})
     cache = Cache(entries={e.digest: e for e in content.entries}, outputs=outputs,
                   searched={shard.folder: shard.fingerprint for shard in shards}, related=related,
-                  stamps=content.stamps, templates=references)
+                  stamps=content.stamps, templates=references, editions={e.digest: e for e in content.editions})
     return Rendered(cache=cache, changed=changed, written=written,
                     removed=tuple(sorted(set(previous.outputs) - set(outputs))),
                     shards=shards, reindex=reindex, pages=len(specs), rendered=len(todo), digest=digest)

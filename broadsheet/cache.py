@@ -20,10 +20,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import ENGINE
-from .model import Entry
+from .model import Edition, Entry
 from .read import Stamp
 
-FORMAT = 4  # 2: one search fingerprint per index shard; 3: template references; 4: verified when moved
+FORMAT = 5  # 2: one search fingerprint per index shard; 3: template references; 4: verified when moved;
+# 5: editions
 INDEX_ENTRY = "pagefind-entry.json"  # names every other file of a Pagefind index, by its hash
 
 
@@ -35,6 +36,7 @@ class Cache:
     related: tuple[str, dict[str, tuple[str, ...]]] = ("", {})  # Digest.shape -> related slugs
     stamps: Mapping[str, tuple[Stamp, str]] = field(default_factory=dict)  # entry file -> (stamp, sha256)
     templates: Mapping[str, frozenset[str]] = field(default_factory=dict)  # template key -> templates it uses
+    editions: Mapping[str, Edition] = field(default_factory=dict)  # Edition.digest -> Edition
 
 
 def cache_path(out: Path) -> Path:

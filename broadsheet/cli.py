@@ -1,8 +1,9 @@
-"""Command line: `broadsheet build|check|serve|add|dismiss` (and `python build.py ...`, the same program)."""
+"""Command line: `broadsheet build|check|serve|add|dismiss|edition new`; `python build.py ...` is the same program."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import signal
 import sys
@@ -40,6 +41,9 @@ def parser() -> argparse.ArgumentParser:
     d = sub.add_parser("dismiss", help="delete a draft and keep its story out of later `add`s")
     d.add_argument("entry", help="the draft's file, or its slug")
     d.add_argument("--content", type=Path, default=Path("content"))
+    e = sub.add_parser("edition", help="work on editions")
+    e.add_argument("action", choices=("new",), help="new: draft the next edition from the entries since the last")
+    e.add_argument("--content", type=Path, default=Path("content"))
     return ap
 
 
@@ -62,6 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return serve(args)
         if args.command == "dismiss":
             return run_dismiss(args)
+        if args.command == "edition":
+            return run_edition(args)
         from .intake import add
 
         return add(args.source, args.content, args.slug, sys.stdout, sys.stderr)
@@ -96,6 +102,16 @@ def run_build(args: argparse.Namespace) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     print(result.summary())
     return 0
+
+
+def run_edition(args: argparse.Namespace) -> int:
+    from .editions import write_next_edition
+
+    try:
+        return write_next_edition(args.content, dt.date.today(), sys.stdout, sys.stderr)
+    except BuildError as exc:
+        report(exc)
+        return 1
 
 
 def report(exc: BuildError) -> None:
@@ -140,5 +156,8 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"warning: {warning}")
     for entry in drafts:
         print(f"draft: {entry.path} awaits curation (summary, key points, topics)")
+    for edition in content.editions:
+        if edition.draft:
+            print(f"draft: {edition.path} is an edition not yet published (set draft: false when it is ready)")
     print(f"ok: {len(content.entries)} entries, {len(drafts)} drafts, no problems found")
     return 0

@@ -9,7 +9,7 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 
-from .model import Digest, Entry
+from .model import Digest, Edition, Entry
 from .read import Content
 
 RELATED = 5
@@ -48,7 +48,19 @@ def collect(content: Content, memo: RelatedMemo | None = None) -> Digest:
         older={e.slug: entries[i + 1] for i, e in enumerate(entries) if i + 1 < len(entries)},
         warnings=tuple(warnings),
         shape=shape,
+        editions=tuple(reversed(content.editions)),
+        carried=carried_in(content.editions),
     )
+
+
+def carried_in(editions: Iterable[Edition]) -> dict[str, tuple[int, ...]]:
+    """Entry slug -> the numbers of the editions that carry it, in order."""
+    carried: dict[str, list[int]] = defaultdict(list)
+    for edition in editions:
+        for section in edition.sections:
+            for slug in section.entries:
+                carried[slug].append(edition.number)
+    return {slug: tuple(numbers) for slug, numbers in carried.items()}
 
 
 def shape_of(entries: tuple[Entry, ...]) -> str:

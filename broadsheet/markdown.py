@@ -431,6 +431,12 @@ def render_page(source: str) -> Body:
                 tuple(_removals(tokens)))
 
 
+def render_inline(source: str) -> str:
+    """One line of inline Markdown (emphasis, links, code) as HTML, with no paragraph around it."""
+    html: str = _md().renderInline(source)
+    return html
+
+
 def deepest_line(tokens: list[Token]) -> int:
     """The source line of the first container opened at the nesting cap (its content is dropped), or -1."""
     for token in tokens:

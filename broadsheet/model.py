@@ -179,6 +179,35 @@ class Page(Record):
 
 
 @dataclass(frozen=True, slots=True)
+class Section(Record):
+    """One section of an edition: a heading, the editor's note and the entries, in reading order."""
+
+    title: str
+    note_html: str  # the note's inline Markdown, rendered
+    entries: tuple[str, ...]  # entry slugs
+    lines: tuple[int, ...]  # the line of each slug in the edition's file, for messages
+
+
+@dataclass(frozen=True, slots=True)
+class Edition(Record):
+    """An issue of the digest, from editions/<number>.md: the editor's introduction and picked entries."""
+
+    number: int
+    path: str
+    title: str
+    date: dt.date
+    sections: tuple[Section, ...]
+    intro_html: str
+    draft: bool
+    digest: str  # changes whenever the file, the engine or its path change
+    date_line: int = 0  # where `date` is written, for messages
+
+    @property
+    def entry_count(self) -> int:
+        return sum(len(section.entries) for section in self.sections)
+
+
+@dataclass(frozen=True, slots=True)
 class Digest:
     """Everything the pages show: entries newest first, the registries, and the indexes between them."""
 
@@ -195,3 +224,5 @@ class Digest:
     older: Mapping[str, Entry]
     warnings: tuple[str, ...] = field(default=())
     shape: str = ""  # hash of the inputs of `related`, so a rebuild can reuse it
+    editions: tuple[Edition, ...] = ()  # newest first
+    carried: Mapping[str, tuple[int, ...]] = field(default_factory=dict)  # entry slug -> edition numbers

@@ -25,6 +25,7 @@ from .markdown import Body, render_body, render_page
 from .markdown import prepare as prepare_markdown
 from .model import (
     KINDS,
+    Edition,
     Entry,
     KeyPoint,
     Organization,
@@ -84,26 +85,34 @@ class Content:
     pages: tuple[Page, ...]
     notes: tuple[str, ...]  # harmless oddities worth telling the curator (ignored files, no entries)
     stamps: Mapping[str, tuple[Stamp, str]] = dataclasses.field(default_factory=dict)  # entry path -> (stamp, sha256)
+    editions: tuple[Edition, ...] = ()  # oldest first, drafts only when built
 
 
+NameCheck = Callable[[str, set[str]], "tuple[str, str] | None"]  # file name -> (message, hint) if refused
 Mapper = Callable[[Callable[[tuple[str, bytes]], tuple[Entry | None, list[ContentError]]],
                    Sequence[tuple[str, bytes]]], Iterable[tuple[Entry | None, list[ContentError]]]]
 
 
 def read_content(content: Path, drafts: bool = False, mapper: Mapper | None = None,
                  known: Mapping[str, Entry] | None = None,
-                 seen: Mapping[str, tuple[Stamp, str]] | None = None) -> Content:
+                 seen: Mapping[str, tuple[Stamp, str]] | None = None,
+                 known_editions: Mapping[str, Edition] | None = None, base_url: str = "") -> Content:
     """Read and validate everything under `content`; raise BuildError listing every problem.
 
     `known` maps Entry.digest to entries read before: a file whose digest is there is not parsed again.
     `seen` is the previous Content.stamps: a file whose stamp is the same is not even read again.
+    `known_editions` does for editions what `known` does for entries. `base_url` overrides site.yaml's.
     """
+    from .editions import base_url_problem, check_editions, read_editions  # they read files with this module
+
     if not content.is_dir():
         raise BuildError(f"content folder {content} not found; pass --content DIR")
     errors: list[ContentError] = []
     notes: list[str] = []
     root = content.resolve()
     site = read_site(content, root, errors)
+    if base_url:
+        site = replace(site, base_url=base_url.rstrip("/") + "/")
     registry, unread = read_registry(content, root, errors)
     known = known or {}
     seen = seen or {}
@@ -121,20 +130,29 @@ def read_content(content: Path, drafts: bool = False, mapper: Mapper | None = No
     reused, todo, stamps = _sort_out(files, seen, digests, known, registry.digest)
     if todo:
         prepare_markdown()
-    entries = [entry for entry in reused if drafts or not entry.draft]
+    every = list(reused)
     for entry, problems in (mapper or _serial_map)(EntryReader(registry, unread), todo):
         errors.extend(problems)
-        if entry is not None and (drafts or not entry.draft):
-            entries.append(entry)
+        if entry is not None:
+            every.append(entry)
+    entries = [entry for entry in every if drafts or not entry.draft]
     notes.extend(note for entry in entries for note in entry.notes)
     pages = read_pages(content, root, errors, notes)
+    editions = read_editions(content, root, errors, notes, known_editions or {})
+    if editions:
+        unreadable = {Path(rel).name[:-3] for rel, _ in todo} - {entry.slug for entry in every}
+        errors += check_editions(editions, {e.slug for e in every if not e.draft},
+                                 {e.slug for e in every if e.draft}, unreadable, drafts)
+        editions = [edition for edition in editions if drafts or not edition.draft]
+        no_base_url = base_url_problem(content, site, editions)
+        errors += [no_base_url] if no_base_url else []
     if errors:
         raise BuildError(sorted(errors, key=lambda e: (e.path, e.line)))
     if not entries:
         folder = content / "entries"
         notes.append(f"{folder}: no entries to publish yet, so the digest is empty" if folder.is_dir() else
                      f"{folder}: no such folder, so the digest is empty")
-    return Content(site, registry, tuple(entries), pages, tuple(notes), stamps)
+    return Content(site, registry, tuple(entries), pages, tuple(notes), stamps, tuple(editions))
 
 
 def _sort_out(files: list[tuple[str, bytes | None, Stamp]], seen: Mapping[str, tuple[Stamp, str]],
@@ -188,9 +206,11 @@ def decode(raw: bytes, path: str) -> tuple[str | None, ContentError | None]:
 
 def list_markdown(content: Path, folder_name: str, root: Path, errors: list[ContentError], notes: list[str],
                   unchanged: Callable[[str, Stamp], bool] | None = None,
-                  trusted: Container[str] = ()) -> list[tuple[str, bytes | None, Stamp]]:
-    """(path, bytes, stamp) of each <folder>/*.md whose name is a valid slug; editor litter is skipped
-    quietly. A file for which `unchanged(path, stamp)` holds is not read: its bytes are None.
+                  trusted: Container[str] = (), check: NameCheck | None = None,
+                  ) -> list[tuple[str, bytes | None, Stamp]]:
+    """(path, bytes, stamp) of each <folder>/*.md whose name passes `check` (by default: is a valid
+    slug); editor litter is skipped quietly. A file for which `unchanged(path, stamp)` holds is not
+    read: its bytes are None.
 
     The names of the paths in `trusted` passed every check on the last build, so only their files
     are looked at again: on a rebuild this loop runs once per entry, and most of it is checks.
@@ -215,7 +235,7 @@ def list_markdown(content: Path, folder_name: str, root: Path, errors: list[Cont
         if rel not in trusted or item.is_symlink():
             if taken is None and not SLUG.match(item.name.removesuffix(".md")):  # a hint for a bad name needs them
                 taken = {d.name[:-3] for d in items if d.name.endswith(".md") and SLUG.match(d.name[:-3])}
-            if not _acceptable(item, rel, folder_name, root, errors, notes, taken or set()):
+            if not _acceptable(item, rel, folder_name, root, errors, notes, taken or set(), check or slug_problem):
                 continue
         try:
             stat = item.stat()  # before reading: a write meanwhile leaves a stamp that differs next time
@@ -236,7 +256,7 @@ def list_markdown(content: Path, folder_name: str, root: Path, errors: list[Cont
 
 
 def _acceptable(item: os.DirEntry[str], rel: str, folder_name: str, root: Path, errors: list[ContentError],
-                notes: list[str], taken: set[str]) -> bool:
+                notes: list[str], taken: set[str], check: NameCheck) -> bool:
     """Whether the folder item is a Markdown file to read; records why not, unless it is editor litter."""
     if LITTER.match(item.name):
         return False
@@ -247,7 +267,7 @@ def _acceptable(item: os.DirEntry[str], rel: str, folder_name: str, root: Path, 
         errors.append(ContentError(rel, 1, "", "symlink leads outside the content folder",
                                    "copy the file into content/ instead"))
         return False
-    return _check_slug(item.name[:-3], rel, errors, taken, item.name.endswith(".md"))
+    return _check_slug(item.name[:-3], rel, errors, taken, item.name.endswith(".md"), check)
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -257,9 +277,10 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
-def _check_slug(slug: str, path: str, errors: list[ContentError], taken: set[str], lower_ext: bool = True) -> bool:
+def _check_slug(slug: str, path: str, errors: list[ContentError], taken: set[str], lower_ext: bool = True,
+                check: NameCheck | None = None) -> bool:
     """Whether `slug` (a file name without .md) may name a page; records why not."""
-    problem = slug_problem(slug, taken)
+    problem = (check or slug_problem)(slug, taken)
     if problem is None and not lower_ext:
         problem = ("the extension must be lower-case `.md`", f"rename it to `{slug}.md`")
     if problem:
@@ -622,6 +643,17 @@ def entry_digest(path: str, raw_sha: str, registry_digest: str) -> str:
     return hashlib.sha256("\x1f".join((path, raw_sha, registry_digest, __version__)).encode()).hexdigest()[:20]
 
 
+def front_matter(rel: str, raw: bytes, errors: list[ContentError]) -> tuple[Fields, str, int] | None:
+    """A Markdown file's front matter to validate, its body and the body's first line; None (with
+    the reason in `errors`) when the file cannot be read that far."""
+    text, problem = decode(raw, rel)
+    front, body_text, body_line, problem = split_front_matter(text, rel) if text else ("", "", 0, problem)
+    loaded, problems = load_yaml(front, rel, 2) if not problem else (None, [problem])
+    errors.extend(problems)
+    f = _front_matter(loaded, rel, errors)
+    return None if f is None else (f, body_text, body_line)
+
+
 # --- free pages ----------------------------------------------------------------------------------------
 
 def read_pages(content: Path, root: Path, errors: list[ContentError], notes: list[str]) -> tuple[Page, ...]:
@@ -635,13 +667,10 @@ def read_pages(content: Path, root: Path, errors: list[ContentError], notes: lis
 
 
 def read_page(rel: str, raw: bytes, errors: list[ContentError], notes: list[str] | None = None) -> Page | None:
-    text, problem = decode(raw, rel)
-    front, body_text, body_line, problem = split_front_matter(text, rel) if text else ("", "", 0, problem)
-    loaded, problems = load_yaml(front, rel, 2) if not problem else (None, [problem])
-    errors.extend(problems)
-    f = _front_matter(loaded, rel, errors)
-    if f is None:
+    opened = front_matter(rel, raw, errors)
+    if opened is None:
         return None
+    f, body_text, body_line = opened
     f.refuse_unknown(("title", "description"))
     body = render_page(body_text)
     errors.extend(body_problems(rel, body_text, body, body_line))

@@ -18,10 +18,10 @@ from typing import Protocol
 import jinja2
 from jinja2 import meta
 
-from . import ENGINE, cjk, metadata, search, sharecard
+from . import ENGINE, cjk, email, metadata, search, sharecard
 from .errors import BuildError, ContentError
 from .fingerprint import digest_of, fingerprint
-from .model import MONTHS, Digest, Entry, Topic, entry_output, page_output
+from .model import MONTHS, Digest, Edition, Entry, Topic, entry_output, page_output
 from .read import LITTER
 
 PER_PAGE = 50
@@ -51,10 +51,10 @@ def make_env(templates: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(longdate=longdate, partial_date=partial_date, iso=iso, month_name=month_name,
-                       cjk_characters=cjk.characters)
+                       cjk_characters=cjk.characters, **email.FILTERS)
     env.globals.update(json_ld=metadata.json_ld, article=metadata.article, collection=metadata.collection,
                        website=metadata.website, json_feed=metadata.json_feed, absolute=metadata.absolute,
-                       og_locale=metadata.og_locale)
+                       og_locale=metadata.og_locale, **email.GLOBALS)
     return env
 
 
@@ -107,7 +107,8 @@ def template_digests(env: jinja2.Environment, known: Mapping[str, frozenset[str]
                 closure(ref, seen)
         return seen
 
-    digests = {name: fingerprint(ENGINE, *(sources.get(n, "") for n in sorted(closure(name, {name}))))
+    digests = {name: fingerprint(ENGINE, email.finisher(name),
+                                 *(sources.get(n, "") for n in sorted(closure(name, {name}))))
                for name in sources}
     return digests, {keys[name]: refs[name] for name in sources}
 
@@ -155,7 +156,8 @@ def plan(digest: Digest, shared: Mapping[str, object], templates: Mapping[str, s
 
     for n, chunk, pages in _paginate(digest.entries):
         add(_page_path("", n), "home.html", entries=chunk, entry_count=len(digest.entries),
-            pagination=_pagination(n, pages))
+            pagination=_pagination(n, pages), latest=edition_link(digest.editions[0]) if digest.editions and n == 1
+            else None)
     specs += _entry_pages(digest, fingerprint(base, template_fp.get("entry.html", "")))
     add("topics/index.html", "topics.html", counts=_counts(digest.by_topic))
     for slug in digest.registry.topics:
@@ -170,6 +172,7 @@ def plan(digest: Digest, shared: Mapping[str, object], templates: Mapping[str, s
         for slug, item in getattr(digest.registry, kind).items():
             add(f"{kind}/{slug}/index.html", template, item=item, entries=index.get(slug, ()))
     _plan_timeline(digest, add)
+    _plan_editions(digest, add)
     # The indexes past the first, as folders under the first one's, for the search page to merge.
     folders = search.shard_folders([spec.path for spec in specs if spec.indexed])
     add("search/index.html", "search.html", merge=[f"{f.removeprefix(search.BUNDLE + '/')}/" for f in folders[1:]])
@@ -221,7 +224,7 @@ def _entry_pages(digest: Digest, page_fp: str) -> Iterator[PageSpec]:
     for entry in digest.entries:
         path = entry_output(entry.slug)
         context = {"entry": entry, "related": digest.related[entry.slug], "newer": newer(entry.slug),
-                   "older": older(entry.slug)}
+                   "older": older(entry.slug), "carried": digest.carried.get(entry.slug, ())}
         yield PageSpec(path, "entry.html", context, fingerprint(page_fp, path, digest_of(context)), True)
 
 
@@ -236,6 +239,42 @@ def _plan_timeline(digest: Digest, add: _Adder) -> None:
                for y, es in years.items()])
     for year, listed in years.items():
         add(f"timeline/{year}/index.html", "timeline.html", years=[(year, _by_month(listed))], inline=True, year=year)
+
+
+def _plan_editions(digest: Digest, add: _Adder) -> None:
+    """The editions: their list, each one as a web page (indexed for search), as an email in HTML and
+    in plain text, and their feed. A page that only links to an edition is given its EditionLink, so
+    rewriting an introduction re-renders that edition's own pages and the feed, not its neighbours'."""
+    if not digest.editions:
+        return
+    by_slug = {entry.slug: entry for entry in digest.entries}
+    editions = digest.editions
+    links = tuple(edition_link(e) for e in editions)
+    add("editions/index.html", "editions.html", editions=links)
+    picked = {e.number: tuple((s, tuple(by_slug[slug] for slug in s.entries)) for s in e.sections)
+              for e in editions}
+    for i, edition in enumerate(editions):
+        folder, sections = f"editions/{edition.number}/", picked[edition.number]
+        add(f"{folder}index.html", "edition.html", True, edition=edition, sections=sections,
+            newer=links[i - 1] if i else None, older=links[i + 1] if i + 1 < len(links) else None)
+        add(f"{folder}email.html", "email.html", edition=edition, sections=sections)
+        add(f"{folder}email.txt", "email.txt", edition=edition, sections=sections)
+    add("editions/feed.xml", "editions.xml", editions=[(e, picked[e.number]) for e in editions[:FEED_SIZE]])
+
+
+@dataclass(frozen=True, slots=True)
+class EditionLink:
+    """What a page shows of an edition it links to."""
+
+    number: int
+    title: str
+    date: dt.date
+    entry_count: int
+    draft: bool
+
+
+def edition_link(edition: Edition) -> EditionLink:
+    return EditionLink(edition.number, edition.title, edition.date, edition.entry_count, edition.draft)
 
 
 class _Adder(Protocol):
@@ -298,6 +337,7 @@ class Renderer:
         try:
             template = self.env.get_template(spec.template)
             text = template.render(self.shared, **spec.context, root=root, home=root or "./", path=spec.path)
+            text = email.FINISH.get(spec.template, str)(text)
         except Exception as exc:  # any mistake in a template is the curator's to fix, never a traceback
             raise BuildError([template_error(exc, spec, self.templates)]) from None
         return text.encode("utf-8")

@@ -242,7 +242,7 @@ def test_pagefind_indexes_every_entry_with_filters_and_meta(tmp_path: Path) -> N
     assert shop["meta"]["summary"].startswith("A short account")  # type: ignore[index]
     filters = shop["filters"]
     assert filters == {"topic": ["Cloud computing", "Retail"], "kind": ["news"], "year": ["2020"],
-                       "person": ["Jack Ma"], "organisation": ["Alibaba Group"]}
+                       "person": ["Jack Ma"], "organisation": ["Alibaba Group"], "type": ["entry"]}
     assert "马云" in shop["content"]  # type: ignore[operator]
 
 

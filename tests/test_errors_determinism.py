@@ -69,7 +69,7 @@ def test_two_builds_are_byte_identical_search_index_included(two_builds: tuple[P
     assert sorted(first) == sorted(second)
     assert [path for path in first if first[path] != second[path]] == []
     assert any(path.startswith("pagefind/fragment/") for path in first)  # fragments and word index included
-    assert len([path for path in first if path.startswith("pagefind/filter/")]) == 5  # and the 5 filters
+    assert len([path for path in first if path.startswith("pagefind/filter/")]) == 6  # and the 6 filters
 
 
 def test_the_filter_index_is_sorted(two_builds: tuple[Path, Path]) -> None:
@@ -81,7 +81,7 @@ def test_the_filter_index_is_sorted(two_builds: tuple[Path, Path]) -> None:
                                       .read_bytes()).removeprefix(SIGNATURE))
     assert isinstance(meta, list) and isinstance(meta[3], list)
     names = [pair[0] for pair in meta[3] if isinstance(pair, list)]
-    assert names == ["kind", "organisation", "person", "topic", "year"]
+    assert names == ["kind", "organisation", "person", "topic", "type", "year"]
     for pair in meta[3]:
         assert isinstance(pair, list)
         content = cbor.loads(gzip.decompress((bundle / "filter" / f"{pair[1]}.pf_filter").read_bytes())

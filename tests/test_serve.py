@@ -622,3 +622,34 @@ def test_an_open_page_reloads_restyles_and_shows_errors(tmp_path: Path, start: S
         assert page.get_by_role("alert", name="Build error").count() == 0
     finally:
         context.close()
+
+
+EDITION = """\
+---
+title: First issue
+date: 2021-01-10
+sections:
+  - title: Lead
+    entries: [cloud-shop]
+---
+{intro}
+"""
+
+
+def test_an_edition_and_its_email_update_while_the_editor_writes(tmp_path: Path, start: Start) -> None:
+    content = make_site(tmp_path, {"editions/1.md": EDITION.format(intro="A first draft of the introduction.")})
+    server = start(content)
+    events = server.events()
+    events.expect("hello")
+    assert b"A first draft" in server.get("/editions/1/email.html")[2]
+    target = content / "editions/1.md"
+    target.write_text(EDITION.format(intro="The introduction, *rewritten*."))
+    events.expect("reload")
+    assert b"The introduction, <em>rewritten</em>." in server.get("/editions/1/email.html")[2]
+    assert b"The introduction, rewritten." in server.get("/editions/1/email.txt")[2]
+    assert b"<em>rewritten</em>" in server.get("/editions/1/")[2]
+    target.write_text(EDITION.format(intro="x").replace("[cloud-shop]", "[no-such-entry]"))
+    problem = events.expect("problem")
+    assert str(problem["text"]) == (f"{target}:6: sections[0].entries[0]: unknown entry `no-such-entry` "
+                                    "(name an entry by its file name in content/entries/, without .md)")
+    assert b"rewritten" in server.get("/editions/1/email.txt")[2]  # the last good edition, still served

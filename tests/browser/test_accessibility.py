@@ -22,6 +22,8 @@ PAGES = {
     "search": lambda d: "search/?q=cloud",
     "browse": lambda d: f"search/?topic={quote(d.topics[d.entries[0].topics[0]]['title'])}&sort=date",
     "organisation": lambda d: "organizations/alibaba/",
+    "editions": lambda d: "editions/",
+    "edition": lambda d: "editions/2/",
 }
 
 
