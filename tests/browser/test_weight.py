@@ -87,8 +87,9 @@ def test_entry_pages_carry_little_beyond_their_words(built_site: Path) -> None:
 
 def test_one_small_stylesheet(built_site: Path) -> None:
     for page in built_site.rglob("*.html"):
-        assert len(parts(page).stylesheets) == 1, page.relative_to(built_site)
-    assert (built_site / "assets" / "style.css").stat().st_size <= 8 * 1024
+        # An edition's email carries its styles inline, for mail programs: it links no stylesheet.
+        assert len(parts(page).stylesheets) == (0 if page.name == "email.html" else 1), page.relative_to(built_site)
+    assert (built_site / "assets" / "style.css").stat().st_size <= 10 * 1024  # with tables, code, search, editions
 
 
 def test_no_page_blocks_rendering_on_a_script(built_site: Path) -> None:
