@@ -203,6 +203,8 @@
     };
   }
 
+  function isEntry(data) { return !(data.filters && data.filters.type && data.filters.type[0] === "edition"); }
+
   function page(mine, focus) {
     more.hidden = true;
     return shown.take(PAGE).then(function (results) {
@@ -210,6 +212,9 @@
     }).then(function (pages) {
       if (mine !== generation) return;
       var state = shown.state, first = null;
+      // By relevance, a page of results lists entries before editions: an edition names many stories
+      // in passing, and a reader looking for one wants the story itself first.
+      if (state.sort !== "date") pages = pages.filter(isEntry).concat(pages.filter(function (d) { return !isEntry(d); }));
       pages.forEach(function (data) {
         var item = result(data, state);
         first = first || item.querySelector("a");

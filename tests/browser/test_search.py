@@ -6,9 +6,10 @@ import re
 from urllib.parse import parse_qs, quote, urljoin, urlsplit
 
 import pytest
+import yaml
 from playwright.sync_api import Page, expect
 
-from .conftest import Digest
+from .conftest import CONTENT, Digest
 from .reader import BOX, results
 
 pytestmark = pytest.mark.browser
@@ -85,7 +86,11 @@ def test_every_entry_is_found_by_its_title(page: Page, base: str, digest: Digest
 
 
 def dates_of(digest: Digest, titles: list[str]) -> list[str]:
+    """The dates of the entries and editions titled `titles`."""
     by_title = {entry.title: entry.date for entry in digest.entries}
+    for path in (CONTENT / "editions").glob("*.md"):
+        front = yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
+        by_title[f"Edition {path.stem}" + (f": {front['title']}" if front.get("title") else "")] = str(front["date"])
     return [by_title[title] for title in titles]
 
 
