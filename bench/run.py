@@ -81,7 +81,7 @@ def python() -> Path:
 
 def pagefind_binary() -> Path:
     """The Pagefind executable Broadsheet's own builds run, so both sites are indexed by the same one."""
-    found = subprocess.run([str(python()), "-c", "from broadsheet.search import pagefind_binary as p; print(p())"],
+    found = subprocess.run([str(python()), "-c", "from broadsheet.pagefind import pagefind_binary as p; print(p())"],
                            cwd=REPO, capture_output=True, text=True, check=False)
     if found.returncode != 0:
         raise BenchError(f"could not find Pagefind: {found.stderr.strip().splitlines()[-1:]}; run `make site` once")

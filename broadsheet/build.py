@@ -18,7 +18,7 @@ from pathlib import Path
 import jinja2
 
 from . import cache as cache_store
-from . import links, search
+from . import links, pagefind, search
 from .cache import Cache
 from .collect import collect
 from .errors import BuildError
@@ -68,7 +68,7 @@ class Staged:
     it, and each part of the search index goes to `indexing` as soon as its pages are all written."""
 
     folder: Path
-    indexing: search.Indexing
+    indexing: pagefind.Indexing
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +107,7 @@ def build(options: Options, env: jinja2.Environment | None = None) -> Result:
         previous, as_saved = cache_store.load_checked(options.out) if options.use_cache and exists else (Cache(), False)
         staged = staging_dir(options.out)
         try:
-            with search.Indexing(staged) as indexing:
+            with pagefind.Indexing(staged) as indexing:
                 new = render_site(options, previous, env, Staged(staged, indexing))
                 if new.changed or new.written or new.removed or new.reindex or not exists:
                     publish(options, new, staged, indexing)
@@ -123,7 +123,7 @@ def build(options: Options, env: jinja2.Environment | None = None) -> Result:
                   seconds=time.perf_counter() - started, warnings=new.digest.warnings)
 
 
-def publish(options: Options, new: Rendered, staged: Path, indexing: search.Indexing) -> None:
+def publish(options: Options, new: Rendered, staged: Path, indexing: pagefind.Indexing) -> None:
     """Complete the new site in `staged`, beside the old one, wait for its index, and swap it in."""
     done = new.changed.keys() | new.written
     stage(options.out, staged, new.changed, [p for p in new.cache.outputs if p not in done])
@@ -131,7 +131,7 @@ def publish(options: Options, new: Rendered, staged: Path, indexing: search.Inde
         if shard.folder in new.reindex and shard.folder not in indexing.added:
             indexing.add(shard)
     indexing.wait()
-    search.keep(staged, new.shards, new.reindex, options.out)  # the indexes whose pages are unchanged
+    pagefind.keep(staged, new.shards, new.reindex, options.out)  # the indexes whose pages are unchanged
     cache_store.forget(options.out)
     swap(options.out, staged)
 
@@ -186,7 +186,7 @@ PageResult = tuple[str, str, bytes | None]  # path, sha256, and the bytes unless
 
 
 def render_pages(writer: PageWriter, todo: list[PageSpec], parts: Sequence[search.Part],
-                 indexing: search.Indexing | None) -> list[PageResult]:
+                 indexing: pagefind.Indexing | None) -> list[PageResult]:
     """Render `todo`, entry pages first and an index part at a time: with `indexing`, once the workers
     have written every page of one of `parts`, it goes there, and Pagefind indexes it while they go on."""
     parts = parts if indexing is not None else ()

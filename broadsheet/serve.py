@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import cache as cache_store
-from . import search
+from . import pagefind, search
 from .build import Options, build, render_site
 from .cache import Cache, site_id
 from .errors import BuildError, ContentError
@@ -227,8 +227,8 @@ class Session:
                     return  # a full build came between the request and now, and indexed everything
                 todo = {shard.folder for shard in shards if self._indexed.get(shard.folder) != shard.fingerprint}
                 link_site(out, work / "site")
-                left = search.keep(work / "site", shards, todo, out)
-            search.index(work / "site", left)
+                left = pagefind.keep(work / "site", shards, todo, out)
+            pagefind.index(work / "site", left)
             with self.lock:
                 if site_id(out) != site:
                     return  # a full build replaced the folder, with its own index

@@ -15,7 +15,7 @@ import pytest
 
 from broadsheet import cbor
 from broadsheet.build import PROJECT
-from broadsheet.search import SIGNATURE, settle
+from broadsheet.settle import SIGNATURE, settle
 
 from .conftest import ENTRY, ORGS, PEOPLE, SITE, TOPICS, entry, make_site
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from broadsheet import search
+from broadsheet import pagefind, search
 from broadsheet.build import PROJECT, Options, PageResult, PageWriter, build
 from broadsheet.errors import BuildError
 from broadsheet.render import PageSpec
@@ -145,18 +145,18 @@ def test_fewer_entries_leave_no_stale_index_behind(tmp_path: Path) -> None:
 @pytest.mark.usefixtures("two_per_index")
 def test_each_part_is_indexed_as_soon_as_its_pages_are_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     events: list[tuple[str, str]] = []
-    render, add = PageWriter.__call__, search.Indexing.add
+    render, add = PageWriter.__call__, pagefind.Indexing.add
 
     def rendering(self: PageWriter, spec: PageSpec) -> PageResult:
         events.append(("page", spec.path))
         return render(self, spec)
 
-    def adding(self: search.Indexing, shard: search.Part) -> None:
+    def adding(self: pagefind.Indexing, shard: search.Part) -> None:
         events.append(("index", shard.folder))
         add(self, shard)
 
     monkeypatch.setattr(PageWriter, "__call__", rendering)
-    monkeypatch.setattr(search.Indexing, "add", adding)
+    monkeypatch.setattr(pagefind.Indexing, "add", adding)
     out = tmp_path / "site"
 
     build(Options(content=five_entries(tmp_path), out=out))
@@ -241,11 +241,11 @@ def test_the_next_part_is_indexed_while_the_last_one_writes_two_runs_at_most(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Part 1 ends only after part 2; the first run waits out part 2's start, which must come after its end.
     waits = {"pagefind": ("start pagefind/part-2", 3), "part-1": ("end pagefind/part-2", 60)}
-    monkeypatch.setenv("BROADSHEET_PAGEFIND", str(fake_pagefind(tmp_path, search.PARSED, waits)))
+    monkeypatch.setenv("BROADSHEET_PAGEFIND", str(fake_pagefind(tmp_path, pagefind.PARSED, waits)))
     (tmp_path / "site").mkdir()
     shards = [search.Part(search.folder(n), ("index.html",)) for n in range(3)]
 
-    search.index(tmp_path / "site", shards)
+    pagefind.index(tmp_path / "site", shards)
 
     # Part 1 starts as soon as the first run has parsed; part 2 waits for the first run to end.
     assert runs(tmp_path) == ["start pagefind", "start pagefind/part-1", "end pagefind",
@@ -261,6 +261,6 @@ def test_a_pagefind_that_does_not_say_when_it_has_parsed_runs_alone(
     monkeypatch.setenv("BROADSHEET_PAGEFIND", str(fake_pagefind(tmp_path, "[Something else]", waits)))
     (tmp_path / "site").mkdir()
 
-    search.index(tmp_path / "site", [search.Part(search.folder(n), ("index.html",)) for n in range(2)])
+    pagefind.index(tmp_path / "site", [search.Part(search.folder(n), ("index.html",)) for n in range(2)])
 
     assert runs(tmp_path) == ["start pagefind", "end pagefind", "start pagefind/part-1", "end pagefind/part-1"]
