@@ -71,7 +71,7 @@ def _render(index: int) -> int:
 def floor(content: Path, workers: int = WORKERS) -> dict[str, float | int]:
     """Render every entry body of `content` with the project's MarkdownIt over `workers` processes."""
     from broadsheet import markdown
-    from broadsheet.read import split_front_matter
+    from broadsheet.files import split_front_matter
 
     _BODIES.clear()
     for path in sorted((content / "entries").glob("*.md")):

@@ -22,9 +22,10 @@ from . import links, pagefind, search
 from .cache import Cache
 from .collect import collect
 from .errors import BuildError
+from .files import LITTER
 from .model import Digest
 from .parallel import MIN_ITEMS, pbatches, pmap
-from .read import LITTER, read_content
+from .read import read_content
 from .render import PageSpec, Renderer, plan, shared_values, template_digests
 from .write import build_lock, stage, staging_dir, swap, write_file
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import ENGINE
+from .files import Stamp
 from .model import Edition, Entry
-from .read import Stamp
 
 FORMAT = 5  # 2: one search fingerprint per index shard; 3: template references; 4: verified when moved;
 # 5: editions

@@ -17,11 +17,13 @@ from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 from typing import TextIO
 
+from .entries import entry_digest
 from .errors import ContentError, did_you_mean
 from .fields import Fields
+from .files import body_problems, front_matter, list_markdown
 from .markdown import render_inline, render_page
 from .model import Edition, Section, Site
-from .read import Content, body_problems, entry_digest, front_matter, list_markdown, read_content
+from .read import Content, read_content
 from .yamlfile import dotted
 
 FOLDER = "editions"

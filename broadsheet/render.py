@@ -20,9 +20,9 @@ from jinja2 import meta
 
 from . import ENGINE, cjk, email, metadata, search, sharecard
 from .errors import BuildError, ContentError
+from .files import LITTER
 from .fingerprint import digest_of, fingerprint
 from .model import MONTHS, Digest, Edition, Entry, Topic, entry_output, page_output
-from .read import LITTER
 
 PER_PAGE = 50
 FEED_SIZE = 50

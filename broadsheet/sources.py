@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .read import decode, split_front_matter
+from .files import decode, split_front_matter
 from .urls import canonical_url
 from .yamlfile import Loaded, load_yaml
 

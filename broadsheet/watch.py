@@ -33,7 +33,7 @@ from watchdog.events import (
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
-from .read import LITTER
+from .files import LITTER
 
 QUIET = 0.05  # a save's events arrive within a few ms of each other; 50 ms of silence ends the burst
 SETTLE = 0.3  # when a changed file is missing, its editor may still be about to write the new copy

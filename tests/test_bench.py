@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from broadsheet import markdown
-from broadsheet.read import read_content, split_front_matter
+from broadsheet.files import split_front_matter
+from broadsheet.read import read_content
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import harness

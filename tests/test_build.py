@@ -257,7 +257,7 @@ def age(content: Path, seconds: int = 60) -> None:
 
 def opened_entries(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The entry files the reader opens from now on."""
-    import broadsheet.read
+    import broadsheet.files
 
     opened: list[str] = []
 
@@ -265,7 +265,7 @@ def opened_entries(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         opened.append(Path(file).name)
         return open(file, *args, **kwargs)  # type: ignore[call-overload]
 
-    monkeypatch.setattr(broadsheet.read, "open", spy, raising=False)
+    monkeypatch.setattr(broadsheet.files, "open", spy, raising=False)
     return opened
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from broadsheet.build import Options, build
-from broadsheet.read import count_words
+from broadsheet.entries import count_words
 
 from .conftest import ENTRY, SITE, entry, make_site
 

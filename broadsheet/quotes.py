@@ -1,0 +1,43 @@
+"""An entry's quote or summary and its body text -> whether the quote is in the body (else the sentence
+closest to it) and the run of words a summary copies from the body: the checks that keep quotes
+verbatim and summaries the curator's own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .errors import closest
+
+WORD = re.compile(r"[\w']+")
+_SENTENCE = re.compile(r"[^.!?\u3002\uff01\uff1f]+(?:[.!?\u3002\uff01\uff1f]+[\"'\u201d\u2019\u300d\u300f)]*|$)")
+_QUOTE_MARKS = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"', "\u00ab": '"',
+                              "\u00bb": '"', "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'"})
+COPY_RUN = 12  # a summary sharing this many consecutive words with the body is not the curator's own
+
+
+def normalise_quote(text: str) -> str:
+    return " ".join(text.translate(_QUOTE_MARKS).split())
+
+
+def closest_sentence(quote: str, body: str) -> str:
+    """The body sentence most like `quote` (a misremembered word, a changed tense), or ''."""
+    sentences = [s for s in (normalise_quote(s) for s in _SENTENCE.findall(body)) if s]
+    close = closest(normalise_quote(quote), sentences)
+    return close if len(close) <= 160 else close[:159] + "…"
+
+
+def copied_run(summary: str, body_words: Sequence[str]) -> str:
+    """The first run of COPY_RUN consecutive words the summary shares with the body (given as its
+    lower-cased words), as the summary writes it, or ''."""
+    words = list(WORD.finditer(summary))
+    if len(words) < COPY_RUN:
+        return ""
+    # One substring search per window of the summary: far cheaper than a set of every window of the body.
+    body_text = f" {' '.join(body_words)} "
+    lower = [w.group().lower() for w in words]
+    for i in range(len(words) - COPY_RUN + 1):
+        if f" {' '.join(lower[i: i + COPY_RUN])} " in body_text:
+            return summary[words[i].start(): words[i + COPY_RUN - 1].end()]
+    return ""
