@@ -10,6 +10,7 @@ address stays short and still highlights exactly the passage.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from urllib.parse import quote
@@ -38,36 +39,70 @@ def paragraphs(body_html: str) -> dict[int, str]:
 
 
 def as_written(passage: str, body: str) -> str:
-    """`passage` as the body writes it: quotes are checked with quote marks and spacing normalised,
-    but a browser matches characters as they are, so the body's own spelling is the one to link to."""
+    """`passage` as `body` (squeezed) writes it: quotes are checked with quote marks and spacing
+    normalised, but a browser matches characters as they are, so the body's own spelling is the one to
+    link to."""
+    passage = squeeze(passage)
+    at = _lower(body).find(passage.lower())
+    if at >= 0 and len(_lower(body)) == len(body):  # spelt alike: no pattern to build (most passages)
+        return body[at: at + len(passage)]
     pattern = "".join(r"\s+" if ch.isspace() else f"[{re.escape(_QUOTE_MARKS)}]" if ch in _QUOTE_MARKS
-                      else re.escape(ch) for ch in squeeze(passage))
+                      else re.escape(ch) for ch in passage)
     found = re.search(pattern, body, re.I)
-    return squeeze(found.group()) if found else squeeze(passage)
+    return squeeze(found.group()) if found else passage
 
 
-def occurrences(needle: str, haystack: str) -> list[int]:
-    """Where `needle` starts in `haystack`, case-insensitively and not inside a word at either end."""
+def occurrences(needle: str, haystack: str, most: int = 0) -> list[int]:
+    """Where `needle` starts in `haystack`, case-insensitively and not inside a word at either end;
+    only the first `most` places when `most` is set."""
     if not needle:
         return []
-    edge_start = r"(?<!\w)" if needle[0].isalnum() else ""
-    edge_end = r"(?!\w)" if needle[-1].isalnum() else ""
-    pattern = re.compile(edge_start + re.escape(needle) + edge_end, re.I)
-    return [m.start() for m in pattern.finditer(haystack)]
+    low = _lower(haystack)
+    if len(low) != len(haystack) or len(needle.lower()) != len(needle):  # lower-casing moved the positions
+        edge_start = r"(?<!\w)" if needle[0].isalnum() else ""
+        edge_end = r"(?!\w)" if needle[-1].isalnum() else ""
+        pattern = re.compile(edge_start + re.escape(needle) + edge_end, re.I)
+        places = [m.start() for m in pattern.finditer(haystack)]
+        return places[:most] if most else places
+    found, at, target = [], low.find(needle.lower()), needle.lower()
+    while at >= 0:
+        end = at + len(needle)
+        if not (needle[0].isalnum() and at and _word(haystack[at - 1])) \
+                and not (needle[-1].isalnum() and end < len(haystack) and _word(haystack[end])):
+            found.append(at)
+            if len(found) == most:
+                break
+        at = low.find(target, at + 1)
+    return found
+
+
+def _word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"  # what `\w` matches
+
+
+@functools.lru_cache(maxsize=4)
+def _squeezed(text: str) -> str:
+    return squeeze(text)  # each passage of an entry is looked for in the same body
+
+
+@functools.lru_cache(maxsize=4)
+def _lower(text: str) -> str:
+    return text.lower()  # a body is searched many times over, one passage and piece after another
 
 
 def fragment(passage: str, body: str) -> str:
     """The text directive for `passage` in `body` (both plain text), or '' for an empty passage."""
-    body, passage = squeeze(body), as_written(passage, body)
+    body = _squeezed(body)
+    passage = as_written(passage, body)
     if not passage:
         return ""
     pieces = _PIECE.findall(passage)
-    whole = directive(passage)
-    if len(whole) <= WHOLE or len(pieces) < 4:
-        return whole
+    # Encoding never shortens text, so a passage longer than WHOLE is not given whole if avoidable.
+    if (len(passage) <= WHOLE and len(directive(passage)) <= WHOLE) or len(pieces) < 4:
+        return directive(passage)
     for k in range(1, len(pieces) - 1):
         start = "".join(pieces[:k]).strip()
-        found = occurrences(start, body)
+        found = occurrences(start, body, most=2)  # is it there once, or more often?
         if len(found) != 1:
             continue
         passage_end = found[0] + len(passage)
@@ -80,7 +115,7 @@ def fragment(passage: str, body: str) -> str:
             if first + len(end) == passage_end:
                 return directive(start, end)
         break
-    return whole
+    return directive(passage)
 
 
 def directive(start: str, end: str = "") -> str:
