@@ -598,14 +598,16 @@ def test_an_open_page_reloads_restyles_and_shows_errors(tmp_path: Path, start: S
         page.evaluate("window.kept = true")  # a reload forgets it
 
         target.write_text(edited("a browser watching the page"))
-        page.wait_for_function("document.body.textContent.includes('A new account of a browser watching')")
+        # Mid-reload the new document may have no body yet: wait for one that says the new words.
+        page.wait_for_function("document.body && document.body.textContent.includes('A new account of a browser "
+                               "watching')")
         assert page.evaluate("window.kept") is None
 
         page.wait_for_function(connected)
         page.evaluate("window.kept = true")
         style = assets / "style.css"
         style.write_text(style.read_text() + "\nbody { outline: 3px solid rgb(1, 2, 3); }\n")
-        page.wait_for_function("getComputedStyle(document.body).outlineColor === 'rgb(1, 2, 3)'")
+        page.wait_for_function("document.body && getComputedStyle(document.body).outlineColor === 'rgb(1, 2, 3)'")
         assert page.evaluate("window.kept") is True  # the stylesheet was swapped in place, no reload
 
         target.write_text(entry(topics='topics: [cloud, "<b>bold</b>"]'))
@@ -617,7 +619,7 @@ def test_an_open_page_reloads_restyles_and_shows_errors(tmp_path: Path, start: S
         assert "a browser watching the page" in page.text_content("main")  # the last good page stays
 
         target.write_text(ENTRY)
-        page.wait_for_function("!document.body.textContent.includes('a browser watching the page')")
+        page.wait_for_function("document.body && !document.body.textContent.includes('a browser watching the page')")
         assert SUMMARY in page.text_content("main")
         assert page.get_by_role("alert", name="Build error").count() == 0
     finally:
