@@ -16,7 +16,7 @@ from pathlib import Path
 from . import __version__, fragments, links
 from .errors import ContentError, closest
 from .fields import Fields
-from .files import body_problems, decode, front_matter_fields, removed_notes, split_front_matter
+from .files import body_problems, front_matter, removed_notes
 from .markdown import Body, render_body
 from .model import (
     KINDS,
@@ -31,7 +31,6 @@ from .model import (
     entry_output,
 )
 from .quotes import COPY_RUN, WORD, closest_sentence, copied_run, normalise_quote
-from .yamlfile import load_yaml
 
 ENTRY_FIELDS = ("title", "date", "kind", "source", "summary", "key_points", "quotes", "topics", "people",
                 "organizations", "curator_note", "draft")
@@ -59,19 +58,10 @@ class EntryReader:
         return (entry if not errors else None), errors
 
     def read(self, path: str, raw: bytes, errors: list[ContentError]) -> Entry | None:
-        text, problem = decode(raw, path)
-        if problem or text is None:
-            errors.append(problem or ContentError(path, 0, "", "unreadable"))
+        opened = front_matter(path, raw, errors)
+        if opened is None:
             return None
-        front, body_text, body_line, problem = split_front_matter(text, path)
-        if problem:
-            errors.append(problem)
-            return None
-        loaded, problems = load_yaml(front, path, 2)
-        errors.extend(problems)
-        f = front_matter_fields(loaded, path, errors)
-        if f is None:
-            return None
+        f, body_text, body_line = opened
         f.refuse_unknown(ENTRY_FIELDS)
         draft = f.boolean("draft")
         kind = f.choice("kind", KINDS)
