@@ -104,7 +104,7 @@ class Real:
             command: list[str | Path] = [python(), REPO / "build.py", "build", "--content", self.content, "--out", out]
             run = self.harness.timed(f"{label}{'' if search else ' no search'}",
                                      [[*command, *(() if search else ("--no-search",))]])
-            remove(out, out.parent / ".broadsheet-cache")
+            self.harness.discard(out, out.parent / ".broadsheet-cache" / f"{out.name}.pickle")
             return run
         return side
 

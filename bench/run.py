@@ -148,12 +148,15 @@ class Size:
                 "--layoutDir", HUGO_SITE / "layouts", "--destination", public, "--quiet"]
 
     def forget(self, out: Path) -> None:
-        """Delete a Broadsheet output and its cache (beside it), then sync: untimed."""
-        remove(out, out.parent / ".broadsheet-cache")
+        """A Broadsheet output and its cache (`.broadsheet-cache/<name>.pickle` beside it), deleted once
+        the block ends (Harness.discard)."""
+        self.harness.discard(out, out.parent / ".broadsheet-cache" / f"{out.name}.pickle")
 
     def forget_hugo(self, public: Path) -> None:
         assert self.project
-        remove(public, self.project / "resources", self.project / ".hugo_build.lock")
+        # Hugo's lock file and its resource cache (empty: these layouts process no assets) stay in the
+        # project until the block ends, as Broadsheet's cache folder does beside its outputs.
+        self.harness.discard(public, self.project / "resources", self.project / ".hugo_build.lock")
 
     def ours_cold(self, search: bool) -> Side:
         def side(label: str) -> Run:
@@ -200,12 +203,14 @@ class Size:
     def edit(self, edits: int) -> dict[str, object]:
         self.harness.announce(f"{self.n:,} one-entry edit")
         out = self.harness.fresh(f"broadsheet-{self.n}")
+        self.harness.settle()  # the edits are timed in the worker, not by Harness.timed
         untimed(self.build(out))
         try:
             done = subprocess.run([str(python()), __file__, "--edit-worker", str(self.content), str(out), str(edits)],
                                   cwd=REPO, capture_output=True, text=True, check=False)
         finally:
             self.forget(out)
+            self.harness.empty()
         if done.returncode != 0:
             raise BenchError(f"one-entry edit failed:\n{done.stderr.strip()}")
         report: dict[str, object] = json.loads(done.stdout)

@@ -72,7 +72,7 @@ class EntryReader:
         errors.extend(problems)
         source = self.source(f, draft)
         summary = f.text("summary", required=not draft)
-        words = WORD.findall(body.text.lower())
+        words = WORD.findall(body.text)
         if summary:
             self.check_original(f, summary, words)
         points, quotes = self.key_points(f, body.paragraphs), self.quotes(f, body.text)
@@ -84,7 +84,7 @@ class EntryReader:
             topics=self.refs(f, "topics", required=not draft), people=self.refs(f, "people"),
             organizations=self.refs(f, "organizations"), curator_note=f.text("curator_note", False),
             draft=draft, body_html=links.rewrite(body.html, rewrites), paragraphs=body.paragraphs,
-            words=count_words(body.text),
+            words=count_words(body.text, words),
             digest=entry_digest(path, hashlib.sha256(raw).hexdigest(), self.registry.digest),
             notes=removed_notes(path, body, body_line), links=found)
         return entry
@@ -158,15 +158,18 @@ class EntryReader:
                     "write the summary in your own words")
 
 
-def count_words(text: str) -> int:
-    """Words for reading time: CJK characters one by one, other words as the checks count them."""
+def count_words(text: str, words: Sequence[str] | None = None) -> int:
+    """Words for reading time: CJK characters one by one, other words as the checks count them.
+    `words` is WORD.findall(text), when the caller has it already."""
+    if not _CJK.search(text):
+        return len(words if words is not None else WORD.findall(text))
     return len(_CJK.findall(text)) + len(WORD.findall(_CJK.sub(" ", text)))
 
 
 def _originals(url: str, body: Body, points: tuple[KeyPoint, ...], quotes: tuple[Quote, ...],
                ) -> tuple[tuple[KeyPoint, ...], tuple[Quote, ...]]:
     """Key points and quotes with links to their passage in the original page at `url`."""
-    texts = fragments.paragraphs(body.html)
+    texts = fragments.paragraphs(body.html, {p.see for p in points})
     return (tuple(replace(p, original=fragments.link(url, fragments.fragment(texts.get(p.see, ""), body.text)))
                   for p in points),
             tuple(replace(q, original=fragments.link(url, fragments.fragment(q.text, body.text))) for q in quotes))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import html
 import re
+from collections.abc import Container
 from urllib.parse import quote
 
 # A piece is a word with the white space after it, or a run of CJK text up to and including its
@@ -31,11 +32,16 @@ def squeeze(text: str) -> str:
     return " ".join(text.split())
 
 
-def paragraphs(body_html: str) -> dict[int, str]:
-    """The plain text of each numbered paragraph of a rendered body, speaker names left out (the
-    original writes them in another form, `Name:`), as a reader's browser would see it."""
-    return {int(n): squeeze(html.unescape(_TAG.sub("", _SPEAKER.sub("", inner))))
-            for n, inner in _PARAGRAPH.findall(body_html)}
+def paragraphs(body_html: str, wanted: Container[int] | None = None) -> dict[int, str]:
+    """The plain text of each numbered paragraph of a rendered body (of those `wanted`, if given),
+    speaker names left out (the original writes them in another form, `Name:`), as a reader's browser
+    would see it."""
+    texts = {}
+    for found in _PARAGRAPH.finditer(body_html):
+        n = int(found[1])
+        if wanted is None or n in wanted:
+            texts[n] = squeeze(html.unescape(_TAG.sub("", _SPEAKER.sub("", found[2]))))
+    return texts
 
 
 def as_written(passage: str, body: str) -> str:
@@ -52,9 +58,9 @@ def as_written(passage: str, body: str) -> str:
     return squeeze(found.group()) if found else passage
 
 
-def occurrences(needle: str, haystack: str, most: int = 0) -> list[int]:
-    """Where `needle` starts in `haystack`, case-insensitively and not inside a word at either end;
-    only the first `most` places when `most` is set."""
+def occurrences(needle: str, haystack: str, most: int = 0, start: int = 0) -> list[int]:
+    """Where `needle` starts in `haystack` at or after `start`, case-insensitively and not inside a word
+    at either end; only the first `most` places when `most` is set."""
     if not needle:
         return []
     low = _lower(haystack)
@@ -62,9 +68,10 @@ def occurrences(needle: str, haystack: str, most: int = 0) -> list[int]:
         edge_start = r"(?<!\w)" if needle[0].isalnum() else ""
         edge_end = r"(?!\w)" if needle[-1].isalnum() else ""
         pattern = re.compile(edge_start + re.escape(needle) + edge_end, re.I)
-        places = [m.start() for m in pattern.finditer(haystack)]
+        places = [m.start() for m in pattern.finditer(haystack, start)]
         return places[:most] if most else places
-    found, at, target = [], low.find(needle.lower()), needle.lower()
+    found, target = [], needle.lower()
+    at = low.find(target, start)
     while at >= 0:
         end = at + len(needle)
         if not (needle[0].isalnum() and at and _word(haystack[at - 1])) \
@@ -111,8 +118,8 @@ def fragment(passage: str, body: str) -> str:
         for m in range(1, len(pieces) - k):
             end = "".join(pieces[-m:]).strip()
             after = found[0] + len(start)  # a browser looks for the end after the start it found
-            first = next((at for at in occurrences(end, body) if at >= after), -1)
-            if first + len(end) == passage_end:
+            first = occurrences(end, body, most=1, start=after)
+            if first and first[0] + len(end) == passage_end:
                 return directive(start, end)
         break
     return directive(passage)

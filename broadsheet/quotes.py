@@ -30,12 +30,12 @@ def closest_sentence(quote: str, body: str) -> str:
 
 def copied_run(summary: str, body_words: Sequence[str]) -> str:
     """The first run of COPY_RUN consecutive words the summary shares with the body (given as its
-    lower-cased words), as the summary writes it, or ''."""
+    words, WORD.findall of its text), regardless of case, as the summary writes it, or ''."""
     words = list(WORD.finditer(summary))
     if len(words) < COPY_RUN:
         return ""
     # One substring search per window of the summary: far cheaper than a set of every window of the body.
-    body_text = f" {' '.join(body_words)} "
+    body_text = f" {' '.join(body_words).lower()} "
     lower = [w.group().lower() for w in words]
     for i in range(len(words) - COPY_RUN + 1):
         if f" {' '.join(lower[i: i + COPY_RUN])} " in body_text:

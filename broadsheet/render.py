@@ -324,10 +324,16 @@ class Renderer:
 
     def preload(self, names: Iterable[str]) -> None:
         """Compile the templates `names` now, in this process: workers forked afterwards inherit them
-        instead of each compiling its own, and `serve`'s first rebuild finds them compiled."""
+        instead of each compiling its own, and `serve`'s first rebuild finds them compiled.
+
+        Templates are checked for changes here, once per build (an edited one is compiled again), and
+        not on every page after: the pages' fingerprints were taken from the templates as they are now.
+        """
+        self.env.auto_reload = True
         for name in names:
             with contextlib.suppress(Exception):  # a broken template is reported by the first page using it
                 self.env.get_template(name)
+        self.env.auto_reload = False
 
     def render(self, spec: PageSpec) -> bytes:
         card = spec.context.get("card")
