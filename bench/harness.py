@@ -20,6 +20,7 @@ Refused, unless `force` is set, in which case the problems are kept and the figu
 
 from __future__ import annotations
 
+import compileall
 import itertools
 import time
 from collections.abc import Callable, Sequence
@@ -78,6 +79,9 @@ class Harness:
         load = quiet.load_average()
         print(f"load average before starting: {load:.2f}", flush=True)
         self.check(quiet.load_problem(load))
+        # Bytecode for Broadsheet's modules, as any run after the first finds it. Where
+        # PYTHONDONTWRITEBYTECODE is set, no build writes it, and every build would compile them all.
+        compileall.compile_dir(cwd / "broadsheet", quiet=1)
         self._trash: list[Path] = []
         self._deleted = 0.0  # time.monotonic() of the last deletion
         self.remove(scratch)

@@ -150,12 +150,13 @@ def render_site(options: Options, previous: Cache, env: jinja2.Environment | Non
     shared = shared_values(digest)
     renderer = Renderer(options.templates, shared, env)
     templates, references = template_digests(renderer.env, previous.templates)
-    renderer.preload(templates)
     specs = plan(digest, shared, templates)
     assets = read_assets(options.assets)
     links.verify(digest, [*(spec.path for spec in specs), *assets])
     fingerprints = {spec.path: spec.fingerprint for spec in specs}
     todo = [s for s in specs if previous.outputs.get(s.path, ("",))[0] != fingerprints[s.path]]
+    if todo:  # compiling every template takes longer than the rest of a rebuild with nothing to render
+        renderer.preload(templates)
     parts = search.parts([spec.path for spec in specs if spec.indexed]) if options.search else ()
     staged = mode.folder if isinstance(mode, Staged) else None
     indexing = mode.indexing if isinstance(mode, Staged) else None

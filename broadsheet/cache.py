@@ -12,6 +12,7 @@ carried into a fresh clone with its site gives a warm build, and a site that dif
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import os
 import pickle
@@ -61,6 +62,10 @@ def load_checked(out: Path) -> tuple[Cache, bool]:
     """load's cache, and whether it was saved with this very folder (else it was verified, and is
     worth saving again so that the next build need not verify it)."""
     path = cache_path(out)
+    collecting = gc.isenabled()
+    # Unpickling makes no garbage, but the hundreds of thousands of objects it makes would set the
+    # cyclic collector scanning the growing heap again and again: a fifth of a rebuild's time.
+    gc.disable()
     try:
         with open(path, "rb") as handle:
             stamp, saved_id, seals, cache = pickle.load(handle)
@@ -68,6 +73,9 @@ def load_checked(out: Path) -> tuple[Cache, bool]:
             return Cache(), False
     except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
         return Cache(), False
+    finally:
+        if collecting:
+            gc.enable()
     if saved_id == site_id(out):
         return cache, True
     return verified(out, cache, seals), False
