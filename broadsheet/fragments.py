@@ -128,8 +128,14 @@ def fragment(passage: str, body: str) -> str:
 def directive(start: str, end: str = "") -> str:
     """`#:~:text=start[,end]`, each part percent-encoded as the text fragment syntax requires: `-`, `&`
     and `,` are part of it, so they are encoded along with everything outside the unreserved set."""
-    parts = [quote(part, safe="").replace("-", "%2D") for part in (start, end) if part]
+    parts = [part.translate(_ASCII) if part.isascii() else quote(part, safe="").replace("-", "%2D")
+             for part in (start, end) if part]
     return ":~:text=" + ",".join(parts)
+
+
+# What `quote(text, safe="")` then `-` -> `%2D` make of ASCII text, as one table: most passages are
+# ASCII, and quote() turns text into bytes and looks each one up in Python.
+_ASCII = {i: f"%{i:02X}" for i in range(128) if not (chr(i).isalnum() or chr(i) in "_.~")}
 
 
 def link(url: str, text_directive: str) -> str:

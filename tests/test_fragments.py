@@ -142,3 +142,14 @@ def test_no_original_links_without_a_source_url(tmp_path: Path) -> None:
     build(Options(content=content, out=tmp_path / "site", search=False))
     page = (tmp_path / "site" / "entries" / "cloud-shop" / "index.html").read_text(encoding="utf-8")
     assert ":~:text=" not in page and "in the original" not in page
+
+
+def test_directive_encodes_every_character_the_text_fragment_syntax_reserves() -> None:
+    # Only letters, digits and `_ . ~` stay as they are: `-`, `&` and `,` delimit a directive's parts.
+    rng = random.Random(21)
+    alphabet = [chr(i) for i in range(1, 128)] + ["é", "中", "—", "\u2019", "😀"]
+    for _ in range(500):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 30)))
+        encoded = fragments.directive(text).removeprefix(":~:text=")
+        assert unquote(encoded) == text
+        assert re.fullmatch(r"(?:[A-Za-z0-9_.~]|%[0-9A-F]{2})+", encoded), encoded
