@@ -169,10 +169,10 @@ def count_words(text: str, words: Sequence[str] | None = None) -> int:
 def _originals(url: str, body: Body, points: tuple[KeyPoint, ...], quotes: tuple[Quote, ...],
                ) -> tuple[tuple[KeyPoint, ...], tuple[Quote, ...]]:
     """Key points and quotes with links to their passage in the original page at `url`."""
-    texts = fragments.paragraphs(body.html, {p.see for p in points})
-    return (tuple(replace(p, original=fragments.link(url, fragments.fragment(texts.get(p.see, ""), body.text)))
-                  for p in points),
-            tuple(replace(q, original=fragments.link(url, fragments.fragment(q.text, body.text))) for q in quotes))
+    def original(passage: str) -> str:
+        return fragments.link(url, fragments.fragment(passage, body.text))
+    return (tuple(replace(p, original=original(fragments.paragraph(body.html, p.see))) for p in points),
+            tuple(replace(q, original=original(q.text)) for q in quotes))
 
 
 def _spellings(items: Iterable[Topic | Person | Organization]) -> dict[str, str]:

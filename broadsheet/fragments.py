@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import html
 import re
-from collections.abc import Container
 from urllib.parse import quote
 
 # A piece is a word with the white space after it, or a run of CJK text up to and including its
@@ -32,16 +31,13 @@ def squeeze(text: str) -> str:
     return " ".join(text.split())
 
 
-def paragraphs(body_html: str, wanted: Container[int] | None = None) -> dict[int, str]:
-    """The plain text of each numbered paragraph of a rendered body (of those `wanted`, if given),
-    speaker names left out (the original writes them in another form, `Name:`), as a reader's browser
-    would see it."""
-    texts = {}
-    for found in _PARAGRAPH.finditer(body_html):
-        n = int(found[1])
-        if wanted is None or n in wanted:
-            texts[n] = squeeze(html.unescape(_TAG.sub("", _SPEAKER.sub("", found[2]))))
-    return texts
+def paragraph(body_html: str, n: int) -> str:
+    """The plain text of paragraph `n` of a rendered body, speaker names left out (the original writes
+    them in another form, `Name:`), as a reader's browser would see it; '' if there is no such paragraph.
+    Like the browser following `#p-n`, it takes the first element with that id."""
+    at = body_html.find(f'<p id="p-{n}"')
+    found = _PARAGRAPH.match(body_html, at) if at >= 0 else None
+    return squeeze(html.unescape(_TAG.sub("", _SPEAKER.sub("", found[2])))) if found else ""
 
 
 def as_written(passage: str, body: str) -> str:
