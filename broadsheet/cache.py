@@ -64,7 +64,7 @@ def load_checked(out: Path) -> tuple[Cache, bool]:
     path = cache_path(out)
     collecting = gc.isenabled()
     # Unpickling makes no garbage, but the hundreds of thousands of objects it makes would set the
-    # cyclic collector scanning the growing heap again and again: a fifth of a rebuild's time.
+    # cyclic collector scanning the growing heap again and again.
     gc.disable()
     try:
         with open(path, "rb") as handle:
