@@ -84,14 +84,14 @@ class Harness:
         compileall.compile_dir(cwd / "broadsheet", quiet=1)
         self._trash: list[Path] = []
         self._deleted = 0.0  # time.monotonic() of the last deletion
-        self.remove(scratch)
+        self.delete(scratch)
         scratch.mkdir(parents=True)
 
     @property
     def reliable(self) -> bool:
         return not self.problems
 
-    def remove(self, *paths: Path) -> None:
+    def delete(self, *paths: Path) -> None:
         """Delete `paths` now (then `sync`), and hold the next timed run back until DELETED seconds later."""
         if any(path.exists() or path.is_symlink() for path in paths):
             remove(*paths)
@@ -103,7 +103,7 @@ class Harness:
 
     def empty(self) -> None:
         if self._trash:
-            self.remove(*self._trash)
+            self.delete(*self._trash)
             self._trash.clear()
 
     def settle(self) -> None:

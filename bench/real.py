@@ -33,7 +33,7 @@ from pathlib import Path
 from harness import Block, Harness, Refused, Side, progress
 from make_real_corpus import write_corpus
 from measure import SETTINGS, BenchError, Run, remove
-from run import CORPORA, REFUSED, REPO, SCRATCH, publish, python
+from run import CORPORA, REFUSED, REPO, SCRATCH, publish, python, with_cache
 
 RESULTS = REPO / "bench" / "real_results.json"
 ENTRIES = 2000  # about 40 MB of Markdown bodies
@@ -104,7 +104,7 @@ class Real:
             command: list[str | Path] = [python(), REPO / "build.py", "build", "--content", self.content, "--out", out]
             run = self.harness.timed(f"{label}{'' if search else ' no search'}",
                                      [[*command, *(() if search else ("--no-search",))]])
-            self.harness.discard(out, out.parent / ".broadsheet-cache" / f"{out.name}.pickle")
+            self.harness.discard(*with_cache(out))
             return run
         return side
 

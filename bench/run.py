@@ -79,6 +79,13 @@ def python() -> Path:
     return PYTHON if PYTHON.exists() else Path(sys.executable)
 
 
+def with_cache(out: Path) -> tuple[Path, Path]:
+    """A Broadsheet output folder and the cache file its builds keep beside it."""
+    from broadsheet.cache import cache_path  # the benchmark runs in the project's environment (python())
+
+    return out, cache_path(out)
+
+
 def pagefind_binary() -> Path:
     """The Pagefind executable Broadsheet's own builds run, so both sites are indexed by the same one."""
     found = subprocess.run([str(python()), "-c", "from broadsheet.pagefind import pagefind_binary as p; print(p())"],
@@ -148,9 +155,8 @@ class Size:
                 "--layoutDir", HUGO_SITE / "layouts", "--destination", public, "--quiet"]
 
     def forget(self, out: Path) -> None:
-        """A Broadsheet output and its cache (`.broadsheet-cache/<name>.pickle` beside it), deleted once
-        the block ends (Harness.discard)."""
-        self.harness.discard(out, out.parent / ".broadsheet-cache" / f"{out.name}.pickle")
+        """A Broadsheet output and its cache, deleted once the block ends (Harness.discard)."""
+        self.harness.discard(*with_cache(out))
 
     def forget_hugo(self, public: Path) -> None:
         assert self.project
