@@ -24,5 +24,9 @@ def characters(entry: Entry) -> str:
     """The Chinese and Japanese characters of what the entry page shows of it, space-separated, in
     order of appearance; "" when it has none."""
     texts = [entry.title, entry.summary, *(p.text for p in entry.key_points), *(q.text for q in entry.quotes),
-             html.unescape(_TAG.sub(" ", entry.body_html))]
+             entry.body_html]
+    # Most entries have none: then only a character reference (`&#20013;`) could still hide one.
+    if "&#" not in entry.body_html and not RUN.search(" ".join(texts)):
+        return ""
+    texts[-1] = html.unescape(_TAG.sub(" ", entry.body_html))
     return " ".join(" ".join(run) for run in RUN.findall(" ".join(texts)))

@@ -28,7 +28,10 @@ from .model import Digest, Link, entry_output, page_output
 
 # A link destination that is not an absolute URL: only a body holding one is parsed here.
 _RELATIVE = r"\s*<?(?![a-zA-Z][a-zA-Z0-9+.-]*:|//)"
-_CANDIDATE = re.compile(rf"\]\({_RELATIVE}|^ {{0,3}}\[[^\]]+\]:{_RELATIVE}", re.MULTILINE)
+# An inline link, then a reference definition: two patterns, as the first starts with a character the
+# matcher can skip ahead to, and a body without `]:` holds no definition.
+_INLINE = re.compile(rf"\]\({_RELATIVE}")
+_DEFINITION = re.compile(rf"^ {{0,3}}\[[^\]]+\]:{_RELATIVE}", re.MULTILINE)
 _SOURCE = re.compile(r"^(entries|pages)/([^/]+)\.md$")
 _PARAGRAPH = re.compile(r"^p-(\d+)$")
 _RELATIVE_HINT = "a relative address starts from this page's own folder"
@@ -39,7 +42,7 @@ _HTML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&qu
 def find(source: str, first_line: int, path: str, folder: str, page: str,
          ) -> tuple[tuple[Link, ...], dict[str, str], list[ContentError]]:
     """The links of a body to pages of the site, the hrefs to rewrite (old -> new), and the problems."""
-    if not _CANDIDATE.search(source):
+    if not _INLINE.search(source) and not ("]:" in source and _DEFINITION.search(source)):
         return (), {}, []
     links: list[Link] = []
     rewrites: dict[str, str] = {}

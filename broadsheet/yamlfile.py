@@ -60,7 +60,11 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> tuple[Loaded | None,
     """Parse `text`, whose first line is line `first_line` of the file at `path`."""
     builder = _Builder(path, first_line)
     try:
-        value = builder.stream(yaml.parse(text, Loader=_LOADER))
+        loader = _LOADER(text)
+        try:  # the parser's events until it gives None: what yaml.parse yields, without a generator's step
+            value = builder.stream(iter(loader.get_event, None))
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         return None, [*builder.errors, _syntax_error(exc, path, first_line)]
     except yaml.reader.ReaderError as exc:
