@@ -7,6 +7,7 @@ pages are written to the moment before the swap.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import itertools
 import shutil
@@ -26,7 +27,7 @@ from .files import LITTER
 from .model import Digest
 from .parallel import MIN_ITEMS, pbatches, pmap
 from .read import read_content
-from .render import PageSpec, Renderer, plan, shared_values, template_digests
+from .render import PageSpec, Renderer, make_env, plan, preload, shared_values, template_digests, template_names
 from .write import build_lock, stage, staging_dir, swap, write_file
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -144,8 +145,12 @@ def render_site(options: Options, previous: Cache, env: jinja2.Environment | Non
     `env` is a Jinja environment to reuse (serve's, across rebuilds); by default a fresh one. `mode`
     says where the changed pages go: see Staged and InPlace.
     """
-    content = read_content(options.content, options.drafts, mapper=pmap, known=previous.entries,
-                           seen=previous.stamps, known_editions=previous.editions, base_url=options.base_url)
+    env = env if env is not None else make_env(options.templates)
+    # With no previous output every page is rendered: the templates compile while the entries are read.
+    ahead = functools.partial(preload, env, template_names(env)) if not previous.outputs else None
+    content = read_content(options.content, options.drafts, mapper=functools.partial(pmap, meanwhile=ahead),
+                           known=previous.entries, seen=previous.stamps, known_editions=previous.editions,
+                           base_url=options.base_url)
     digest = collect(content, previous.related)
     shared = shared_values(digest)
     renderer = Renderer(options.templates, shared, env)

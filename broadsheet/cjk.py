@@ -26,7 +26,8 @@ def characters(entry: Entry) -> str:
     texts = [entry.title, entry.summary, *(p.text for p in entry.key_points), *(q.text for q in entry.quotes),
              entry.body_html]
     # Most entries have none: then only a character reference (`&#20013;`) could still hide one.
-    if "&#" not in entry.body_html and not RUN.search(" ".join(texts)):
+    joined = " ".join(texts)
+    if "&#" not in entry.body_html and (joined.isascii() or not RUN.search(joined)):
         return ""
     texts[-1] = html.unescape(_TAG.sub(" ", entry.body_html))
     return " ".join(" ".join(run) for run in RUN.findall(" ".join(texts)))

@@ -26,19 +26,23 @@ def workers() -> int:
     return max(1, min(len(os.sched_getaffinity(0)), int(os.environ.get("BROADSHEET_WORKERS", "8"))))
 
 
-def pmap(fn: Callable[[T], R], items: Sequence[T], min_items: int = MIN_ITEMS) -> list[R]:
+def pmap(fn: Callable[[T], R], items: Sequence[T], min_items: int = MIN_ITEMS,
+         meanwhile: Callable[[], object] | None = None) -> list[R]:
     """[fn(item) for item in items], in order, using every core when there are `min_items` or more
-    (fewer for costlier items)."""
-    return [result for batch in pbatches(fn, items, [len(items)], min_items) for result in batch]
+    (fewer for costlier items). `meanwhile` is called in this process while the workers work."""
+    return [result for batch in pbatches(fn, items, [len(items)], min_items, meanwhile) for result in batch]
 
 
 def pbatches(fn: Callable[[T], R], items: Sequence[T], ends: Sequence[int],
-             min_items: int = MIN_ITEMS) -> Iterator[list[R]]:
+             min_items: int = MIN_ITEMS, meanwhile: Callable[[], object] | None = None) -> Iterator[list[R]]:
     """pmap's results a batch at a time, items[:ends[0]], then items[ends[0]:ends[1]] and so on, each
-    handed back once it is done, with one set of workers for them all."""
+    handed back once it is done, with one set of workers for them all. `meanwhile` is called in this
+    process once the workers have the first batch (before it, when there are no workers)."""
     bounds = list(zip([0, *ends[:-1]], ends, strict=True))
     count = workers()
     if count == 1 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
+        if meanwhile is not None:
+            meanwhile()
         for start, end in bounds:
             yield [fn(items[i]) for i in range(start, end)]
         return
@@ -49,7 +53,11 @@ def pbatches(fn: Callable[[T], R], items: Sequence[T], ends: Sequence[int],
             for start, end in bounds:
                 chunk = max(1, -(-(end - start) // (count * 4)))
                 ranges = [(first, min(first + chunk, end)) for first in range(start, end, chunk)]
-                parts = pool.map(_run_range, ranges, chunksize=1)
+                pending = pool.map_async(_run_range, ranges, chunksize=1)
+                if meanwhile is not None:
+                    meanwhile()
+                    meanwhile = None
+                parts = pending.get()
                 yield [result for part in parts for result in part]  # type: ignore[misc]
     finally:
         _JOB = None

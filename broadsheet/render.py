@@ -88,7 +88,7 @@ def template_digests(env: jinja2.Environment, known: Mapping[str, frozenset[str]
     """
     loader = env.loader
     assert loader is not None
-    names = [n for n in loader.list_templates() if not any(LITTER.match(part) for part in n.split("/"))]
+    names = template_names(env)
     sources = {name: loader.get_source(env, name)[0] for name in names}
     keys = {name: fingerprint(name, src) for name, src in sources.items()}
     refs = {}
@@ -111,6 +111,26 @@ def template_digests(env: jinja2.Environment, known: Mapping[str, frozenset[str]
                                  *(sources.get(n, "") for n in sorted(closure(name, {name}))))
                for name in sources}
     return digests, {keys[name]: refs[name] for name in sources}
+
+
+def template_names(env: jinja2.Environment) -> list[str]:
+    """The templates in the environment's folder, editor litter left out."""
+    assert env.loader is not None
+    return [n for n in env.loader.list_templates() if not any(LITTER.match(part) for part in n.split("/"))]
+
+
+def preload(env: jinja2.Environment, names: Iterable[str]) -> None:
+    """Compile the templates `names` now, in this process: workers forked afterwards inherit them
+    instead of each compiling its own, and `serve`'s first rebuild finds them compiled.
+
+    Templates are checked for changes here, once per build (an edited one is compiled again), and
+    not on every page after: the pages' fingerprints were taken from the templates as they are now.
+    """
+    env.auto_reload = True
+    for name in names:
+        with contextlib.suppress(Exception):  # a broken template is reported by the first page using it
+            env.get_template(name)
+    env.auto_reload = False
 
 
 @functools.lru_cache(maxsize=512)
@@ -323,17 +343,7 @@ class Renderer:
         self.shared = shared  # shared_values(digest): what plan's fingerprints cover
 
     def preload(self, names: Iterable[str]) -> None:
-        """Compile the templates `names` now, in this process: workers forked afterwards inherit them
-        instead of each compiling its own, and `serve`'s first rebuild finds them compiled.
-
-        Templates are checked for changes here, once per build (an edited one is compiled again), and
-        not on every page after: the pages' fingerprints were taken from the templates as they are now.
-        """
-        self.env.auto_reload = True
-        for name in names:
-            with contextlib.suppress(Exception):  # a broken template is reported by the first page using it
-                self.env.get_template(name)
-        self.env.auto_reload = False
+        preload(self.env, names)
 
     def render(self, spec: PageSpec) -> bytes:
         card = spec.context.get("card")
