@@ -14,6 +14,7 @@ _SENTENCE = re.compile(r"[^.!?\u3002\uff01\uff1f]+(?:[.!?\u3002\uff01\uff1f]+[\"
 _QUOTE_MARKS = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"', "\u00ab": '"',
                               "\u00bb": '"', "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'"})
 COPY_RUN = 12  # a summary sharing this many consecutive words with the body is not the curator's own
+_HALF = COPY_RUN // 2
 # WORD's characters among the bytes of ASCII text; every other byte becomes a space (see words_of).
 _ASCII_WORDS = bytes(c if c < 128 and (chr(c).isalnum() or chr(c) in "_'") else 32 for c in range(256))
 
@@ -42,10 +43,16 @@ def copied_run(summary: str, body_words: str) -> str:
     words = list(WORD.finditer(summary))
     if len(words) < COPY_RUN:
         return ""
-    # One substring search per window of the summary: far cheaper than a set of every window of the body.
+    # Substring searches of the body, far cheaper than a set of every window of it. Every window of
+    # COPY_RUN words holds a whole block of HALF words that starts at a multiple of HALF, so only the
+    # windows around a block found in the body can be in it: most summaries need a search per block.
     body_text = f" {body_words.lower()} "
     lower = [w.group().lower() for w in words]
-    for i in range(len(words) - COPY_RUN + 1):
+    last = len(words) - COPY_RUN
+    candidates = sorted({i for block in range(0, len(words) - _HALF + 1, _HALF)
+                         if f" {' '.join(lower[block: block + _HALF])} " in body_text
+                         for i in range(max(0, block + _HALF - COPY_RUN), min(block, last) + 1)})
+    for i in candidates:
         if f" {' '.join(lower[i: i + COPY_RUN])} " in body_text:
             return summary[words[i].start(): words[i + COPY_RUN - 1].end()]
     return ""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 
 from broadsheet.entries import count_words
-from broadsheet.quotes import WORD, copied_run, normalise_quote, words_of
+from broadsheet.quotes import COPY_RUN, WORD, copied_run, normalise_quote, words_of
 
 _PIECES = ["word", "Word", "it's", "don't", "x_y", "42", " ", "  ", "\n", "\t", ", ", ". ", "—", "“", "”", "'",
            "é", "Straße", "İstanbul", "ΣΑΣ", "naïve", "马云", "\u00a0", "-", "(", ")", "\u2019"]
@@ -47,3 +47,37 @@ def test_a_quote_found_verbatim_is_found_normalised() -> None:
         start = rng.randrange(0, len(body) + 1)
         quote = body[start: rng.randrange(start, len(body) + 1)]
         assert normalise_quote(quote) in normalise_quote(body), (quote, body)
+
+
+def _first_copied_run(summary: str, body: str) -> str:
+    """copied_run by its definition: every window of the summary looked for in the body's words."""
+    words = list(WORD.finditer(summary))
+    body_words = f" {' '.join(WORD.findall(body)).lower()} "
+    for i in range(len(words) - COPY_RUN + 1):
+        if f" {' '.join(w.group().lower() for w in words[i: i + COPY_RUN])} " in body_words:
+            return summary[words[i].start(): words[i + COPY_RUN - 1].end()]
+    return ""
+
+
+def test_copied_runs_are_found_as_by_trying_every_window() -> None:
+    """copied_run looks only around the blocks of words it finds; on random summaries, some copying a
+    run of the body and some not, it returns the same first run as trying every window."""
+    seed = random.randrange(2**32)
+    print(f"seed {seed}")
+    rng = random.Random(seed)
+    vocabulary = ["the", "The", "shop", "rents", "cloud", "servers", "it's", "city", "a", "of"]
+    found = 0
+    for _ in range(3000):
+        body = " ".join(rng.choice(vocabulary) + rng.choice(["", ",", "."]) for _ in range(rng.randrange(0, 80)))
+        body_words = body.split()
+        summary = " ".join(rng.choice(vocabulary) for _ in range(rng.randrange(0, 40)))
+        if body_words and rng.random() < 0.5:  # copy a run of the body into the summary
+            start = rng.randrange(len(body_words))
+            run = body_words[start: start + rng.randrange(8, 16)]
+            words = summary.split()
+            at = rng.randrange(len(words) + 1)
+            summary = " ".join([*words[:at], *run, *words[at:]])
+        expected = _first_copied_run(summary, body)
+        assert copied_run(summary, words_of(body)) == expected, (summary, body)
+        found += bool(expected)
+    assert found > 300  # the copying happened often enough to test the search
