@@ -19,6 +19,7 @@ import jinja2
 from jinja2 import meta
 
 from . import ENGINE, cjk, email, metadata, search, sharecard
+from .compiled import OutputCodeGenerator
 from .errors import BuildError, ContentError
 from .files import LITTER
 from .fingerprint import digest_of, fingerprint
@@ -50,6 +51,7 @@ def make_env(templates: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.code_generator_class = OutputCodeGenerator
     env.filters.update(longdate=longdate, partial_date=partial_date, iso=iso, month_name=month_name,
                        cjk_characters=cjk.characters, **email.FILTERS)
     env.globals.update(json_ld=metadata.json_ld, article=metadata.article, collection=metadata.collection,

@@ -9,14 +9,17 @@ import shutil
 from pathlib import Path
 
 import pytest
+from jinja2.compiler import CodeGenerator
+from markupsafe import Markup
 
 from broadsheet.build import Options, build
 from broadsheet.collect import collect
+from broadsheet.compiled import escape_output
 from broadsheet.errors import BuildError
 from broadsheet.fingerprint import digest_of
 from broadsheet.read import read_content
-from broadsheet.render import PageSpec, longdate, partial_date, plan, root_of, shared_values
-from tests.conftest import make_site, many_entries
+from broadsheet.render import PageSpec, Renderer, longdate, make_env, partial_date, plan, root_of, shared_values
+from tests.conftest import ENTRY, make_site, many_entries
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -110,3 +113,34 @@ def test_a_template_syntax_error_names_the_file_and_line(tmp_path: Path) -> None
     message = str(caught.value)
     assert message.startswith(f"{templates}/topics.html:")
     assert "Encountered unknown tag 'endfour'" in message
+
+
+def test_printing_with_the_cheaper_escape_changes_no_byte_of_any_page(tmp_path: Path) -> None:
+    """Every page of a digest whose texts are full of markup characters, rendered by the templates as
+    Jinja compiles them and as OutputCodeGenerator does: the same bytes, the markup escaped in both."""
+    hostile = (ENTRY.replace("title: Cloud comes to the corner shop",
+                             """title: <script>alert("x")</script> & it's <b>bold</b>""")
+               .replace("  title: Shops move online", "  title: Shops <i>move</i> & 'online'")
+               .replace("The third paragraph closes the story.", "The third <em>paragraph</em> & <b>closes</b>."))
+    content = make_site(tmp_path, {"entries/cloud-shop.md": hostile, **many_entries(60)})
+    digest = collect(read_content(content))
+    shared = shared_values(digest)
+    stock_env = make_env(ROOT / "templates")
+    stock_env.code_generator_class = CodeGenerator
+    ours, stock = Renderer(ROOT / "templates", shared), Renderer(ROOT / "templates", shared, stock_env)
+    specs = plan(digest, shared)
+    assert len(specs) > 90
+    assert "escape_output(" in ours.env.compile("{{ value }}", raw=True)  # the pages below do go through it
+    for spec in specs:
+        assert ours.render(spec) == stock.render(spec), spec.path
+    page = ours.render(next(s for s in specs if s.path == "entries/cloud-shop/index.html")).decode()
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; it&#39;s" in page and "<script>alert" not in page
+
+
+def test_the_cheaper_escape_escapes_text_and_leaves_markup_be() -> None:
+    escaped = "&lt;a href=&#34;x&#34;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;"
+    assert escape_output("<a href=\"x\">Tom & Jerry's</a>") == escaped
+    assert type(escape_output("plain")) is str
+    assert escape_output(Markup("<b>kept</b>")) == "<b>kept</b>"
+    assert escape_output(dt.date(2020, 9, 5)) == "2020-09-05"
+    assert escape_output(3) == "3"
