@@ -68,7 +68,7 @@ class EntryReader:
         body = render_body(body_text, dialogue=kind == "interview")
         errors.extend(body_problems(path, body_text, body, body_line))
         slug = Path(path).name[:-3]
-        found, rewrites, problems = links.find(body_text, body_line, path, "entries", entry_output(slug))
+        found, rewrites, problems = links.find(body.hrefs, body_line, path, "entries", entry_output(slug))
         errors.extend(problems)
         source = self.source(f, draft)
         summary = f.text("summary", required=not draft)

@@ -1,14 +1,15 @@
 """Links between the pages of the digest: found and rewritten per file, checked for the whole site.
 
-Per file (`find`), input: a body's Markdown, its first line in the file, the file's path, its folder
-(`entries` or `pages`) and the output file it becomes. Output: the body's links to pages of the site
-(`Link`s, each with the file line it is on and the output it leads to), a map of hrefs to rewrite, and
-a ContentError for each link that cannot lead to a page whatever the rest of the site holds. A link to
-a Markdown file of the digest (`other.md`, `../pages/about.md#p-2`) is read relative to the file, as
-an editor's preview reads it, or else relative to the content folder (`entries/x.md`); it becomes the
-relative address of that file's page. A root-relative link (`/topics/`) becomes relative too, so the
-site still works under a sub-path. Both need only the content folder's layout, never another entry,
-so the rewritten body can be cached with the entry.
+Per file (`find`), input: a body's links as its rendering found them (`Body.hrefs`), its first line in
+the file, the file's path, its folder (`entries` or `pages`) and the output file it becomes. Output:
+the body's links to pages of the site (`Link`s, each with the file line it is on and the output it
+leads to), a map of hrefs to rewrite, and a ContentError for each link that cannot lead to a page
+whatever the rest of the site holds. A link to a Markdown file of the digest (`other.md`,
+`../pages/about.md#p-2`) is read relative to the file, as an editor's preview reads it, or else
+relative to the content folder (`entries/x.md`); it becomes the relative address of that file's page.
+A root-relative link (`/topics/`) becomes relative too, so the site still works under a sub-path. Both
+need only the content folder's layout, never another entry, so the rewritten body can be cached with
+the entry.
 
 For the site (`check`), input: the Digest and the output files the site will have. Output: a
 ContentError for each link to a page the site does not have, or to a paragraph `#p-N` its entry does
@@ -19,19 +20,12 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable
 from urllib.parse import unquote, urlsplit
 
 from .errors import BuildError, ContentError, closest
-from .markdown import parse_tokens
 from .model import Digest, Link, entry_output, page_output
 
-# A link destination that is not an absolute URL: only a body holding one is parsed here.
-_RELATIVE = r"\s*<?(?![a-zA-Z][a-zA-Z0-9+.-]*:|//)"
-# An inline link, then a reference definition: two patterns, as the first starts with a character the
-# matcher can skip ahead to, and a body without `]:` holds no definition.
-_INLINE = re.compile(rf"\]\({_RELATIVE}")
-_DEFINITION = re.compile(rf"^ {{0,3}}\[[^\]]+\]:{_RELATIVE}", re.MULTILINE)
 _SOURCE = re.compile(r"^(entries|pages)/([^/]+)\.md$")
 _PARAGRAPH = re.compile(r"^p-(\d+)$")
 _RELATIVE_HINT = "a relative address starts from this page's own folder"
@@ -39,15 +33,14 @@ FOLDERS = {"entries": entry_output, "pages": page_output}
 _HTML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})  # as markdown-it escapes
 
 
-def find(source: str, first_line: int, path: str, folder: str, page: str,
+def find(hrefs: Iterable[tuple[int, str]], first_line: int, path: str, folder: str, page: str,
          ) -> tuple[tuple[Link, ...], dict[str, str], list[ContentError]]:
-    """The links of a body to pages of the site, the hrefs to rewrite (old -> new), and the problems."""
-    if not _INLINE.search(source) and not ("]:" in source and _DEFINITION.search(source)):
-        return (), {}, []
+    """The links of a body to pages of the site, the hrefs to rewrite (old -> new), and the problems.
+    `hrefs` are the body's (0-based line, href), as Body.hrefs gives them."""
     links: list[Link] = []
     rewrites: dict[str, str] = {}
     problems: list[ContentError] = []
-    for line, href in hrefs(source):
+    for line, href in hrefs:
         parts = urlsplit(href)
         if parts.scheme or parts.netloc or (not parts.path and not parts.fragment):
             continue
@@ -72,21 +65,6 @@ def find(source: str, first_line: int, path: str, folder: str, page: str,
                 f"#{parts.fragment}" if parts.fragment else "")
         links.append(Link(first_line + line, written, target, parts.fragment))
     return tuple(links), rewrites, problems
-
-
-def hrefs(source: str) -> Iterator[tuple[int, str]]:
-    """(0-based line, href) of each link and image in the Markdown, as markdown-it normalises the href."""
-    for token in parse_tokens(source):
-        if token.type != "inline" or not token.children or not token.map:
-            continue
-        line = token.map[0]
-        for child in token.children:
-            if child.type in ("softbreak", "hardbreak"):
-                line += 1
-            elif child.type in ("link_open", "image"):
-                href = child.attrGet("href" if child.type == "link_open" else "src")
-                if isinstance(href, str):
-                    yield line, href
 
 
 def rewrite(html: str, rewrites: dict[str, str]) -> str:

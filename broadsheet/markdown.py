@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import html as htmllib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
@@ -54,11 +54,6 @@ def _focusable(render: Callable[..., str]) -> Callable[..., str]:
     def rule(self: object, tokens: list[Token], idx: int, options: object, env: object) -> str:
         return render(tokens, idx, options, env).replace("<pre", '<pre tabindex="0"', 1)
     return rule
-
-
-def parse_tokens(source: str) -> list[Token]:
-    """markdown-it's tokens for `source`, as the body is rendered from: for the link checks."""
-    return _md().parse(source)
 
 
 def prepare() -> None:
@@ -106,6 +101,9 @@ class Body:
     too_deep: int = -1  # 0-based source line where nesting reaches the cap and text would be lost, or -1
     removed: tuple[tuple[int, str], ...] = ()  # (0-based source line, what) of raw HTML the page leaves out
     html_too_deep: int = -1  # 0-based source line where raw HTML opens more than MAX_HTML_DEPTH elements, or -1
+    # (0-based source line, href) of each link and image, as markdown-it normalises the href: the
+    # link checks read them here rather than parse the Markdown a second time.
+    hrefs: tuple[tuple[int, str], ...] = ()
 
 
 def render_body(source: str, dialogue: bool = False) -> Body:
@@ -119,6 +117,7 @@ def render_body(source: str, dialogue: bool = False) -> Body:
     html: list[str] = []
     texts: list[str] = []
     gone: list[tuple[int, str]] = []
+    hrefs: list[tuple[int, str]] = []
     count = 0
     too_deep = -1
     raw_html = False
@@ -138,6 +137,8 @@ def render_body(source: str, dialogue: bool = False) -> Body:
         elif kind == INLINE:
             count += 1
             html.append(_inline_paragraph(chunk, count, dialogue, texts))
+            hrefs.extend((first_line + n, found["url"]) for n, line in enumerate(chunk.split("\n"))
+                         for found in _INLINE.finditer(line) if found["url"])
         elif kind == HEADING:
             html.append(_heading(chunk, top, texts))
         elif kind == LIST:
@@ -150,6 +151,7 @@ def render_body(source: str, dialogue: bool = False) -> Body:
                 gone.extend((first_line + line, what) for line, what in _removals(tokens))
                 texts.extend(_texts(tokens))
             count = _number(tokens, count, top, dialogue)
+            hrefs.extend((first_line + line, href) for line, href in token_hrefs(tokens))
             html.append(md.renderer.render(tokens, md.options, {}))
             raw_html = raw_html or _needs_sanitising(tokens)
             deepest = deepest_line(tokens)
@@ -159,7 +161,22 @@ def render_body(source: str, dialogue: bool = False) -> Body:
     # (<details> around Markdown) wraps what is between, as it does where the author previewed it.
     # A body refused for its depth is not sanitised (that is what would take too long) and shows nothing.
     safe = "" if html_too_deep >= 0 else sanitise("".join(html)) if raw_html else "".join(html)
-    return Body(safe, count, " ".join(texts), too_deep, tuple(gone), html_too_deep)
+    return Body(safe, count, " ".join(texts), too_deep, tuple(gone), html_too_deep, tuple(hrefs))
+
+
+def token_hrefs(tokens: list[Token]) -> Iterator[tuple[int, str]]:
+    """(0-based line, href) of each link and image among markdown-it's tokens."""
+    for token in tokens:
+        if token.type != "inline" or not token.children or not token.map:
+            continue
+        line = token.map[0]
+        for child in token.children:
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            elif child.type in ("link_open", "image"):
+                href = child.attrGet("href" if child.type == "link_open" else "src")
+                if isinstance(href, str):
+                    yield line, href
 
 
 def _html_depth(tokens: list[Token], depth: int) -> tuple[int, int]:
@@ -425,10 +442,11 @@ def render_page(source: str) -> Body:
     tokens = md.parse(source)
     html = md.renderer.render(tokens, md.options, {})
     _, html_too_deep = _html_depth(tokens, 0)
+    hrefs = tuple(token_hrefs(tokens))
     if html_too_deep >= 0:  # refused: reading its HTML would take too long
-        return Body("", 0, "", deepest_line(tokens), (), html_too_deep)
+        return Body("", 0, "", deepest_line(tokens), (), html_too_deep, hrefs)
     return Body(sanitise(html) if _needs_sanitising(tokens) else html, 0, "", deepest_line(tokens),
-                tuple(_removals(tokens)))
+                tuple(_removals(tokens)), hrefs=hrefs)
 
 
 def render_inline(source: str) -> str:

@@ -151,7 +151,7 @@ def read_page(rel: str, raw: bytes, errors: list[ContentError], notes: list[str]
     if notes is not None:
         notes.extend(removed_notes(rel, body, body_line))
     slug = Path(rel).name[:-3]
-    found, rewrites, problems = links.find(body_text, body_line, rel, "pages", page_output(slug))
+    found, rewrites, problems = links.find(body.hrefs, body_line, rel, "pages", page_output(slug))
     errors.extend(problems)
     title, description = f.text("title"), f.text("description", False)
     return Page(slug, rel, title, description, links.rewrite(body.html, rewrites),

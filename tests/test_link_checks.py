@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import json
 import random
-import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from broadsheet import links
+from broadsheet import links, markdown
 from broadsheet.build import Options, build
 from broadsheet.errors import BuildError
+from broadsheet.markdown import render_body, render_page, token_hrefs
 from tests.conftest import ENTRY, entry, make_site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -129,20 +129,25 @@ def test_check_reports_broken_links_as_build_does(tmp_path: Path) -> None:
                               "`entries/cloud-shop/` has 4 paragraphs")]
 
 
-def test_bodies_skipped_unparsed_have_no_links_to_check(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`find` parses only a body whose text could hold a link into the site; on random bodies, it finds
-    the same links and problems as parsing every body would."""
+def test_links_found_while_rendering_are_those_markdown_it_finds_in_the_whole_body() -> None:
+    """The link checks take a body's links from its rendering, where plain and simply marked-up blocks
+    never reach markdown-it and the rest reach it a run of blocks at a time. On random bodies, entries'
+    and pages', they are the links markdown-it finds parsing the whole body, on the same lines."""
     seed = random.randrange(2**32)
     print(f"seed {seed}")
     rng = random.Random(seed)
     pieces = ["Plain words.", "[a](other.md)", "[b](https://example.org/x.md)", "[c]( ../../topics/x/ )",
               "![d](/assets/p.png)", "`[e](x.md)`", "[f][ref]", "[ref]: no-such.md", "[ref]: HTTPS://x.org/",
               "<https://example.org/>", "[g](//host/x)", "[h](#p-2)", "[i](mailto:x@example.org)", "\n", "\n\n",
-              "> [j](../pages/about.md)", "- [k](x.md#p-1)", "](", "[ref]", "[m](<y z.md>)"]
-    bodies = ["".join(rng.choice(pieces) + rng.choice([" ", "\n", "\n\n"]) for _ in range(rng.randrange(1, 8)))
-              for _ in range(1000)]
-    quick = [links.find(body, 23, "content/entries/a.md", "entries", "entries/a/index.html") for body in bodies]
-    monkeypatch.setattr(links, "_INLINE", re.compile(""))  # every body parsed
-    full = [links.find(body, 23, "content/entries/a.md", "entries", "entries/a/index.html") for body in bodies]
-    assert quick == full
-    assert sum(bool(found[0]) for found in full) > 300  # the bodies do hold links, most of the time
+              "> [j](../pages/about.md)", "- [k](x.md#p-1)", "](", "[ref]", "[m](<y z.md>)",
+              "\n\nA plain paragraph of words.\n\n", "\n\nSee [the report](https://example.org/r/1) and *notes*.\n\n",
+              "\n\n## A heading\n\n", "\n\n- one item\n- two items\n\n", "\n\nAnna: [x](y.md) said so.\n\n"]
+    found = 0
+    for _ in range(1000):
+        body = "".join(rng.choice(pieces) + rng.choice([" ", "\n", "\n\n"]) for _ in range(rng.randrange(1, 8)))
+        whole = tuple(token_hrefs(markdown._md().parse(body)))
+        assert render_body(body).hrefs == whole, body
+        assert render_body(body, dialogue=True).hrefs == whole, body
+        assert render_page(body).hrefs == whole, body
+        found += bool(links.find(whole, 23, "content/entries/a.md", "entries", "entries/a/index.html")[0])
+    assert found > 300  # the bodies do hold links into the site, most of the time
