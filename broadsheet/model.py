@@ -25,7 +25,14 @@ class Record:
     __slots__ = ()
 
     def __reduce__(self) -> tuple[type, tuple[object, ...]]:
-        return type(self), tuple(getattr(self, f.name) for f in fields(self))  # type: ignore[arg-type]
+        kind = type(self)
+        names = _FIELD_NAMES.get(kind)
+        if names is None:  # looked up once per class, not once per record pickled
+            names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(self))  # type: ignore[arg-type]
+        return kind, tuple(map(self.__getattribute__, names))
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # a record class -> its fields' names, in order
 
 
 @dataclass(frozen=True, slots=True)
