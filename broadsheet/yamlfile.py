@@ -24,6 +24,9 @@ from .model import MONTHS
 Key = tuple[str | int, ...]
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RESOLVER = yaml.resolver.Resolver()
+_IMPLICIT: dict[str | None, list[tuple[str, re.Pattern[str]]]] = _RESOLVER.yaml_implicit_resolvers
+_NONE: list[tuple[str, re.Pattern[str]]] = []
+_ANY_FIRST = _IMPLICIT.get(None, _NONE)  # resolvers for any first character (none in YAML 1.1)
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _STR = "tag:yaml.org,2002:str"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
@@ -146,6 +149,8 @@ class _Builder:
     def node(self, event: yaml.Event, events: Iterator[yaml.Event], key: Key, depth: int) -> object:
         line = self.line(event)
         self.lines.setdefault(key, line)
+        if type(event) is yaml.ScalarEvent and event.anchor is None and depth < MAX_DEPTH:
+            return self.scalar(event, line, key)  # most nodes: what the checks below let through
         if isinstance(event, yaml.AliasEvent):
             self.alias(line, key, str(event.anchor))
             return None
@@ -208,7 +213,7 @@ class _Builder:
             return None
         if event.tag is not None or not event.implicit[0]:  # `!!str`, or quoted: text as it stands
             return event.value
-        tag: str = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
+        tag = _plain_tag(event.value)
         if tag == _STR:
             return event.value
         self.written[key] = event.value
@@ -230,6 +235,15 @@ class _Builder:
                 depth += 1
             elif isinstance(current, yaml.CollectionEndEvent):
                 depth -= 1
+
+
+def _plain_tag(value: str) -> str:
+    """The tag YAML 1.1 gives a plain scalar: what PyYAML's resolver finds, without its general case
+    (a node of any kind, at any path) for every one of a file's values."""
+    for tag, pattern in _IMPLICIT.get(value[:1], _NONE) + _ANY_FIRST:
+        if pattern.match(value):
+            return tag
+    return _STR
 
 
 def impossible_date(written: str) -> tuple[str, str]:

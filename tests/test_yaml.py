@@ -3,11 +3,14 @@ anchors and aliases. Every error is asserted as the full `path:line: field: mess
 
 from __future__ import annotations
 
+import random
 import time
 from pathlib import Path
 
 import pytest
+import yaml
 
+from broadsheet import yamlfile
 from broadsheet.read import read_content
 from broadsheet.yamlfile import load_yaml
 
@@ -282,3 +285,16 @@ def test_impossible_timestamps_are_positioned() -> None:
         "f.yaml:10: a: `2023-02-29` is not a real date: February 2023 has 28 days (the last day is 2023-02-28)",
         "f.yaml:11: b: `2024-00-10` is not a real date: there is no month 0 (write it as YYYY-MM-DD)",
         "f.yaml:12: c: `2024-4-31 10:00:00` is not a real date: April 2024 has 30 days (the last day is 2024-04-30)"]
+
+
+def test_plain_values_get_the_type_pyyaml_would_give_them() -> None:
+    """The builder finds a plain value's YAML 1.1 type itself; on random values, the one PyYAML's resolver finds."""
+    seed = random.randrange(2**32)
+    print(f"seed {seed}")
+    rng = random.Random(seed)
+    pieces = ["yes", "No", "on", "OFF", "true", "~", "null", "1", "0", "012", "0x1F", "1_000", "1.10", ".5", "-", "+",
+              ".inf", ".NaN", "2024-02-30", "2020-09-15", "T", "12:30:00", ":", "=", "<<", "e3", " ", "abc", "_"]
+    resolver = yaml.resolver.Resolver()
+    for _ in range(5000):
+        value = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 3)))
+        assert yamlfile._plain_tag(value) == resolver.resolve(yaml.ScalarNode, value, (True, False)), value
