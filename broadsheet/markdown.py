@@ -136,9 +136,7 @@ def render_body(source: str, dialogue: bool = False) -> Body:
             html.append(_plain_paragraph(chunk, text, count, dialogue))
         elif kind == INLINE:
             count += 1
-            html.append(_inline_paragraph(chunk, count, dialogue, texts))
-            hrefs.extend((first_line + n, found["url"]) for n, line in enumerate(chunk.split("\n"))
-                         for found in _INLINE.finditer(line) if found["url"])
+            html.append(_inline_paragraph(chunk, count, dialogue, texts, hrefs, first_line))
         elif kind == HEADING:
             html.append(_heading(chunk, top, texts))
         elif kind == LIST:
@@ -359,10 +357,12 @@ def _opening(n: int, dialogue: bool, lead: str, text: str) -> tuple[str, int]:
     return f'<p{attrs} class="turn"><strong class="speaker">{_quotes(turn["name"])}</strong> ', turn.end()
 
 
-def _inline_paragraph(text: str, n: int, dialogue: bool, texts: list[str]) -> str:
+def _inline_paragraph(text: str, n: int, dialogue: bool, texts: list[str], hrefs: list[tuple[int, str]],
+                      first_line: int) -> str:
     """A paragraph of plain text and simple inline markup as markdown-it renders it; its plain text,
-    as markdown-it's tokens give it, goes to `texts`."""
-    lines = [_inline_pieces(line) for line in text.split("\n")]
+    as markdown-it's tokens give it, goes to `texts`, and its links to `hrefs` (its first line is
+    `first_line` of the body)."""
+    lines = [_inline_pieces(line, hrefs, first_line + k) for k, line in enumerate(text.split("\n"))]
     texts.append(" ".join("".join(plain for _, plain in pieces) for pieces in lines))
     lead = lines[0][0][1]
     opening, at = _opening(n, dialogue, lead, texts[-1])
@@ -370,14 +370,16 @@ def _inline_paragraph(text: str, n: int, dialogue: bool, texts: list[str]) -> st
     return opening + "\n".join("".join(markup for markup, _ in pieces) for pieces in lines) + "</p>\n"
 
 
-def _inline_pieces(line: str) -> list[tuple[str, str]]:
-    """A line of an inline paragraph as (html, plain text) pieces; the first is the text before any markup."""
+def _inline_pieces(line: str, hrefs: list[tuple[int, str]], line_number: int) -> list[tuple[str, str]]:
+    """A line of an inline paragraph as (html, plain text) pieces; the first is the text before any markup.
+    Each link's (line_number, href) goes to `hrefs`."""
     pieces = []
     at = 0
     for found in _INLINE.finditer(line):
         pieces.append((_quotes(line[at:found.start()]), line[at:found.start()]))
         at = found.end()
         if found["url"]:
+            hrefs.append((line_number, found["url"]))
             pieces.append((f'<a href="{found["url"]}">{_quotes(found["text"])}</a>', found["text"]))
         elif found["code"]:
             code = found["code"].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
