@@ -161,7 +161,7 @@ def render_site(options: Options, previous: Cache, env: jinja2.Environment | Non
     fingerprints = {spec.path: spec.fingerprint for spec in specs}
     todo = [s for s in specs if previous.outputs.get(s.path, ("",))[0] != fingerprints[s.path]]
     if todo:  # compiling every template takes longer than the rest of a rebuild with nothing to render
-        renderer.preload(templates)
+        preload(env, templates)
     parts = search.parts([spec.path for spec in specs if spec.indexed]) if options.search else ()
     staged = mode.folder if isinstance(mode, Staged) else None
     indexing = mode.indexing if isinstance(mode, Staged) else None

@@ -17,7 +17,7 @@ from .collect import collect
 from .errors import BuildError, ContentError
 from .parallel import pmap
 from .read import Content, read_content
-from .render import PageSpec, Renderer, plan, shared_values, template_digests
+from .render import PageSpec, Renderer, plan, preload, shared_values, template_digests
 
 
 def check(options: Options) -> Content:
@@ -36,7 +36,7 @@ def check(options: Options) -> Content:
         for problem in links.check(digest, {spec.path for spec in specs} | assets):
             problems.setdefault(str(problem), problem)
         pages = [spec for spec in specs if wanted is None or _entry_slug(spec) in wanted]
-        renderer.preload(templates)
+        preload(renderer.env, templates)
         for problem in _first_per_template(pmap(DryRender(renderer), pages)):
             problems.setdefault(str(problem), problem)
     if problems:

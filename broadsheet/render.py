@@ -344,9 +344,6 @@ class Renderer:
         self.templates = templates
         self.shared = shared  # shared_values(digest): what plan's fingerprints cover
 
-    def preload(self, names: Iterable[str]) -> None:
-        preload(self.env, names)
-
     def render(self, spec: PageSpec) -> bytes:
         card = spec.context.get("card")
         if spec.template == SHARE_CARD and isinstance(card, sharecard.Card):
