@@ -195,7 +195,8 @@ PageResult = tuple[str, str, bytes | None]  # path, sha256, and the bytes unless
 def render_pages(writer: PageWriter, todo: list[PageSpec], parts: Sequence[search.Part],
                  indexing: pagefind.Indexing | None) -> list[PageResult]:
     """Render `todo`, entry pages first and an index part at a time: with `indexing`, once the workers
-    have written every page of one of `parts`, it goes there, and Pagefind indexes it while they go on."""
+    have written every page of one of `parts`, it goes there, and Pagefind indexes it while they go on
+    (one part at a time, until they are done)."""
     parts = parts if indexing is not None else ()
     left = {spec.path: spec for spec in todo if spec.indexed}
     batches = [[left.pop(page) for page in shard.pages if page in left] for shard in parts]
@@ -207,6 +208,8 @@ def render_pages(writer: PageWriter, todo: list[PageSpec], parts: Sequence[searc
         pages += done
         if n < len(parts) and indexing is not None and _wrote_all(done, parts[n]):
             indexing.add(parts[n])
+    if indexing is not None:
+        indexing.widen()  # the workers are done
     return pages
 
 

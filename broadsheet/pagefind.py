@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 import threading
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BuildError
@@ -72,10 +72,12 @@ class Indexing:
     the run that failed. Leaving the `with` block stops the runs still going, so a build that fails
     elsewhere leaves no Pagefind behind.
 
-    A run parses its pages on every core, then builds and writes its index on one. The next run
-    starts as soon as the one before has parsed its pages, and no sooner, so two runs at most
-    overlap: one writing, one parsing. That keeps both cores busy while bounding the memory, which
-    grows with a run's pages.
+    A run parses its pages on every core, then builds and writes its index on about one. While the
+    build's workers render, one run goes at a time: they keep the cores busy, and each holds much
+    of the digest in memory. Once they are done (`widen`), RUNS runs go at once, each started as soon
+    as a place is free: one's parsing fills the core another leaves idle while it writes, and the
+    last parts of a build write side by side. A run's memory grows with its pages, so the number of
+    runs bounds the build's.
     """
 
     def __init__(self, site: Path) -> None:
@@ -86,7 +88,9 @@ class Indexing:
         self._error: BaseException | None = None
         self._lock = threading.Lock()  # between starting a Pagefind process and stopping them all
         self._stopped = False
-        self._processes: list[subprocess.Popen[str]] = []
+        self._processes: list[subprocess.Popen[bytes]] = []
+        self._places = 1  # runs at once
+        self._changed = threading.Condition()  # notified when a run ends, or when there are more places
 
     def __enter__(self) -> Indexing:
         return self
@@ -109,7 +113,14 @@ class Indexing:
         self.added.add(shard.folder)
         self._queue.put(shard)
 
+    def widen(self) -> None:
+        """Let RUNS runs go at once from now on: nothing else runs beside them any more."""
+        with self._changed:
+            self._places = RUNS
+            self._changed.notify_all()
+
     def wait(self) -> None:
+        self.widen()
         self._finish()
         if self._error is not None:
             raise self._error
@@ -121,15 +132,17 @@ class Indexing:
             self._thread = None
 
     def _run(self, binary: Path, site: Path) -> None:
-        running: list[_Run] = []  # the runs started and not yet ended: two at most
+        running: list[_Run] = []  # the runs started and not yet ended
         while (shard := self._queue.get()) is not None:
             if self._error is not None:
                 continue  # a run failed: the build fails with it, so the rest are not worth running
             try:
-                if len(running) == 2:
-                    running.pop(0).end()
-                if running:
-                    running[0].wait_parsed()
+                with self._changed:
+                    self._changed.wait_for(lambda: sum(run.process.returncode is None for run in running)
+                                           < self._places)
+                for run in [run for run in running if run.process.returncode is not None]:
+                    running.remove(run)
+                    run.end()
                 running.append(self._start(binary, site, shard))
             except BaseException as exc:  # raised again by `wait`, on the build's thread
                 self._error = exc
@@ -153,11 +166,12 @@ class Indexing:
         config = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=site.parent))
         try:
             (config / "pagefind.json").write_text(json.dumps({"glob": "{" + ",".join(shard.pages) + "}"}))
-            with self._lock, open(config / "stderr", "w") as stderr:
+            # Its output goes to files, not pipes: nothing reads it until the run ends.
+            with self._lock, open(config / "stdout", "w") as stdout, open(config / "stderr", "w") as stderr:
                 if self._stopped:
                     raise BuildError("search indexing was stopped")
                 try:
-                    process = subprocess.Popen(command, cwd=config, stdout=subprocess.PIPE, stderr=stderr, text=True)
+                    process = subprocess.Popen(command, cwd=config, stdout=stdout, stderr=stderr)
                 except OSError as exc:
                     raise BuildError(f"search indexing could not run {binary}: {exc}; "
                                      "build with --no-search to skip it") from None
@@ -165,57 +179,50 @@ class Indexing:
         except BaseException:
             shutil.rmtree(config, ignore_errors=True)
             raise
-        expired = threading.Event()
-        timer = threading.Timer(TIMEOUT, _expire, (process, expired))
-        timer.daemon = True
-        timer.start()
-        return _Run(site / shard.folder, process, config, binary, timer, expired)
+        run = _Run(site / shard.folder, process, config, binary, threading.Event())
+        threading.Thread(target=self._watch, args=(run,), name="pagefind-run", daemon=True).start()
+        return run
+
+    def _watch(self, run: _Run) -> None:
+        """Wait for `run` to end, stopping it after TIMEOUT seconds, and say so to `_run`."""
+        try:
+            run.process.wait(TIMEOUT)
+        except subprocess.TimeoutExpired:
+            run.expired.set()
+            run.process.kill()
+            run.process.wait()
+        with self._changed:
+            self._changed.notify_all()
 
 
-PARSED = "[Reading languages]"  # the first line Pagefind prints once it has parsed every page
+RUNS = 2  # Pagefind runs at once
 TIMEOUT = 1800  # seconds a Pagefind run may take before it counts as hung and is stopped
 
 
 @dataclass(frozen=True, slots=True)
 class _Run:
-    """One Pagefind process, the index folder it writes, its configuration folder (where its stderr
-    goes too), its binary, and the timer that stops it once it has run for TIMEOUT seconds."""
+    """One Pagefind process, the index folder it writes, its configuration folder (where its output
+    goes too) and its binary."""
 
     bundle: Path
-    process: subprocess.Popen[str]
+    process: subprocess.Popen[bytes]
     config: Path
     binary: Path
-    timer: threading.Timer
-    expired: threading.Event  # set when the timer stopped it
-    stdout: list[str] = field(default_factory=list)  # what it printed so far
-
-    def wait_parsed(self) -> None:
-        """Return once the run has parsed its pages, or ended. A Pagefind that does not print PARSED
-        (another version) is thereby waited for to the end: the runs take turns."""
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.stdout.append(line)
-            if line.startswith(PARSED):
-                return
+    expired: threading.Event  # set when it ran for TIMEOUT seconds and was stopped
 
     def end(self) -> None:
         """Wait for the run to end, check that it wrote its index, and put that index in order."""
         try:
-            rest, _ = self.process.communicate()
-            self.timer.cancel()
-            stderr = (self.config / "stderr").read_text(errors="replace")
+            self.process.wait()
+            stdout, stderr = ((self.config / name).read_text(errors="replace") for name in ("stdout", "stderr"))
         finally:
             shutil.rmtree(self.config, ignore_errors=True)
         if self.expired.is_set():
             raise BuildError(f"search indexing took over {TIMEOUT // 60} minutes and was stopped ({self.binary}); "
                              "build with --no-search to skip it")
         if self.process.returncode != 0 or not (self.bundle / "pagefind.js").exists():
-            detail = (stderr or "".join(self.stdout) + rest).strip().splitlines()
+            detail = (stderr or stdout).strip().splitlines()
             reason = detail[-1] if detail else f"exit status {self.process.returncode}"
             raise BuildError(f"search indexing failed: {reason}")
         settle(self.bundle)
 
-
-def _expire(process: subprocess.Popen[str], expired: threading.Event) -> None:
-    expired.set()
-    process.kill()

@@ -7,6 +7,8 @@ run in this process, where forking would cost more than it saves.
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import gc
 import multiprocessing
 import multiprocessing.pool
@@ -61,6 +63,7 @@ def pbatches(fn: Callable[[T], R], items: Sequence[T], ends: Sequence[int],
                 yield [result for part in parts for result in part]  # type: ignore[misc]
     finally:
         _JOB = None
+        _give_back_memory()
 
 
 def _pool(count: int) -> multiprocessing.pool.Pool:
@@ -76,6 +79,24 @@ def _pool(count: int) -> multiprocessing.pool.Pool:
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
         gc.unfreeze()
+
+
+def _give_back_memory() -> None:
+    """Return to the system the memory the C allocator kept when the workers' pickled results were
+    freed. Those buffers are scattered between live objects, so glibc does not release them on its
+    own: at 16,000 entries, the reader's results left about 90 MB held, through rendering and search
+    indexing. Other C libraries have no malloc_trim, and nothing to do here."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return None
 
 
 def _ignore_interrupts() -> None:

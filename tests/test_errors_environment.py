@@ -135,11 +135,13 @@ def test_pagefind_missing(built: tuple[Path, dict[str, bytes]]) -> None:
     assert tree(root / "site") == before
 
 
-def test_pagefind_failing(built: tuple[Path, dict[str, bytes]]) -> None:
+@pytest.mark.parametrize("stream", ["stderr", "stdout"])
+def test_pagefind_failing(built: tuple[Path, dict[str, bytes]], stream: str) -> None:
     root, before = built
     edit_an_entry(root)
     script = root / "pagefind.sh"
-    script.write_text("#!/bin/sh\necho 'Error: could not write the index' >&2\nexit 1\n")
+    redirect = " >&2" if stream == "stderr" else ""
+    script.write_text(f"#!/bin/sh\necho 'Indexing'\necho 'Error: could not write the index'{redirect}\nexit 1\n")
     script.chmod(0o755)
     result = cli(root, "build", "--content", "content", "--out", "site", env={"BROADSHEET_PAGEFIND": str(script)})
     assert (result.returncode, result.stdout) == (1, "")

@@ -206,12 +206,11 @@ def test_a_build_that_fails_while_pagefind_runs_stops_it(tmp_path: Path, monkeyp
     assert left == [".site.lock", "content", "pagefind.pid", "slow-pagefind", "templates"]
 
 
-def fake_pagefind(tmp_path: Path, parsed_line: str, waits: dict[str, tuple[str, int]]) -> Path:
-    """A stand-in for Pagefind that logs when it starts and ends, prints `parsed_line` once it has
-    "parsed", and writes an index of one file. The run writing part `p` ends only once the line
-    `waits[p] = (line, seconds)` is in the log, or else after that many seconds: a line that must not
-    come before that run's end is waited out that way, and shows in the log first if the runs are
-    started too early."""
+def fake_pagefind(tmp_path: Path, waits: dict[str, tuple[str, int]]) -> Path:
+    """A stand-in for Pagefind that logs when it starts and ends, and writes an index of one file.
+    The run writing part `p` ends only once the line `waits[p] = (line, seconds)` is in the log, or
+    else after that many seconds: a line that must not come before that run's end is waited out that
+    way, and shows in the log first if the runs are started at the wrong time."""
     cases = "".join(f'  */{part}) wait_for "{line}" {seconds * 100};;\n' for part, (line, seconds) in waits.items())
     script = tmp_path / "fake-pagefind"
     script.write_text(f"""#!/bin/sh
@@ -223,7 +222,6 @@ wait_for() {{
   until grep -qx "$1" $log || [ $n -ge $2 ]; do sleep 0.01; n=$((n + 1)); done
 }}
 echo "start ${{out#*/site/}}" >> $log
-echo "{parsed_line}"
 case $out in
 {cases}esac
 mkdir -p "$out" && echo > "$out/pagefind.js"
@@ -237,30 +235,61 @@ def runs(tmp_path: Path) -> list[str]:
     return (tmp_path / "log").read_text().splitlines()
 
 
-def test_the_next_part_is_indexed_while_the_last_one_writes_two_runs_at_most(
+def test_two_parts_are_indexed_at_once_and_the_third_when_the_first_ends(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Part 1 ends only after part 2; the first run waits out part 2's start, which must come after its end.
-    waits = {"pagefind": ("start pagefind/part-2", 3), "part-1": ("end pagefind/part-2", 60)}
-    monkeypatch.setenv("BROADSHEET_PAGEFIND", str(fake_pagefind(tmp_path, pagefind.PARSED, waits)))
+    # The first run waits for part 1 to start, which must come before its end. Part 1 ends only after
+    # part 2; its run waits out part 2's start, which must come after the first run's end.
+    waits = {"pagefind": ("start pagefind/part-1", 3), "part-1": ("end pagefind/part-2", 60)}
+    monkeypatch.setenv("BROADSHEET_PAGEFIND", str(fake_pagefind(tmp_path, waits)))
     (tmp_path / "site").mkdir()
     shards = [search.Part(search.folder(n), ("index.html",)) for n in range(3)]
 
     pagefind.index(tmp_path / "site", shards)
 
-    # Part 1 starts as soon as the first run has parsed; part 2 waits for the first run to end.
     assert runs(tmp_path) == ["start pagefind", "start pagefind/part-1", "end pagefind",
                               "start pagefind/part-2", "end pagefind/part-2", "end pagefind/part-1"]
     assert all((tmp_path / "site" / shard.folder / "pagefind.js").is_file() for shard in shards)
     assert not list(tmp_path.glob(".pagefind-*"))
 
 
-def test_a_pagefind_that_does_not_say_when_it_has_parsed_runs_alone(
+def test_one_part_is_indexed_at_a_time_until_the_build_widens_the_indexing(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # The first run waits out the second's start, which must come after its end.
-    waits = {"pagefind": ("start pagefind/part-1", 3)}
-    monkeypatch.setenv("BROADSHEET_PAGEFIND", str(fake_pagefind(tmp_path, "[Something else]", waits)))
+    # While pages render, the first run waits out part 1's start, which must come after its end. Once
+    # widened, part 1 ends only after part 2, which must then run beside it.
+    waits = {"pagefind": ("start pagefind/part-1", 2), "part-1": ("end pagefind/part-2", 60)}
+    monkeypatch.setenv("BROADSHEET_PAGEFIND", str(fake_pagefind(tmp_path, waits)))
     (tmp_path / "site").mkdir()
+    shards = [search.Part(search.folder(n), ("index.html",)) for n in range(3)]
 
-    pagefind.index(tmp_path / "site", [search.Part(search.folder(n), ("index.html",)) for n in range(2)])
+    with pagefind.Indexing(tmp_path / "site") as indexing:
+        indexing.add(shards[0])
+        indexing.add(shards[1])
+        deadline = time.monotonic() + 10
+        while runs_so_far(tmp_path) != ["start pagefind", "end pagefind", "start pagefind/part-1"]:
+            assert time.monotonic() < deadline, runs_so_far(tmp_path)
+            time.sleep(0.01)
+        indexing.widen()  # the rendering is done: part 2 starts beside part 1
+        indexing.add(shards[2])
+        indexing.wait()
 
-    assert runs(tmp_path) == ["start pagefind", "end pagefind", "start pagefind/part-1", "end pagefind/part-1"]
+    assert runs(tmp_path)[3:] == ["start pagefind/part-2", "end pagefind/part-2", "end pagefind/part-1"]
+
+
+def runs_so_far(tmp_path: Path) -> list[str]:
+    return runs(tmp_path) if (tmp_path / "log").exists() else []
+
+
+def test_a_pagefind_run_that_hangs_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    hung = tmp_path / "hung-pagefind"
+    hung.write_text("#!/bin/sh\nexec sleep 60\n")
+    hung.chmod(0o755)
+    monkeypatch.setenv("BROADSHEET_PAGEFIND", str(hung))
+    monkeypatch.setattr(pagefind, "TIMEOUT", 0.5)
+    (tmp_path / "site").mkdir()
+    started = time.monotonic()
+
+    with pytest.raises(BuildError, match=r"^search indexing took over .* and was stopped .*--no-search"):
+        pagefind.index(tmp_path / "site", [search.Part(search.folder(0), ("index.html",))])
+
+    assert time.monotonic() - started < 30
+    assert not list(tmp_path.glob(".pagefind-*"))
