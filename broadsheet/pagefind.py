@@ -72,12 +72,12 @@ class Indexing:
     the run that failed. Leaving the `with` block stops the runs still going, so a build that fails
     elsewhere leaves no Pagefind behind.
 
-    A run parses its pages on every core, then builds and writes its index on about one. While the
-    build's workers render, one run goes at a time: they keep the cores busy, and each holds much
-    of the digest in memory. Once they are done (`widen`), RUNS runs go at once, each started as soon
-    as a place is free: one's parsing fills the core another leaves idle while it writes, and the
-    last parts of a build write side by side. A run's memory grows with its pages, so the number of
-    runs bounds the build's.
+    A run parses its pages on every core, then builds and writes its index on about one. One run
+    goes at a time until `widen`, RUNS after it, each started as soon as a place is free: one's
+    parsing fills the core another leaves idle while it writes, and the last parts of a build write
+    side by side. A run's memory grows with its pages, so the number of runs bounds the build's;
+    the build widens once its workers, which hold much of the digest each, are done rendering, or
+    from the start when the digest has no more parts than RUNS.
     """
 
     def __init__(self, site: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import os
 import re
@@ -293,3 +294,46 @@ def test_a_pagefind_run_that_hangs_is_stopped(tmp_path: Path, monkeypatch: pytes
 
     assert time.monotonic() - started < 30
     assert not list(tmp_path.glob(".pagefind-*"))
+
+
+@pytest.mark.parametrize("per_part", [3, 1])
+def test_beside_the_workers_a_digest_of_two_parts_has_both_indexed_a_larger_one_a_part_at_a_time(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, per_part: int) -> None:
+    """Pagefind runs hold memory in proportion to their pages and the workers in proportion to the
+    digest: only a digest whose parts can all be indexed at once has two runs beside the workers."""
+    log = tmp_path / "log"
+    fake = tmp_path / "fake-pagefind"
+    fake.write_text(f"""#!/bin/sh
+while [ "$1" != --output-path ]; do shift; done
+echo "start $2" >> {log}
+sleep 0.2
+mkdir -p "$2" && echo > "$2/pagefind.js"
+echo "end $2" >> {log}
+""")
+    fake.chmod(0o755)
+    monkeypatch.setenv("BROADSHEET_PAGEFIND", str(fake))
+    monkeypatch.setenv("BROADSHEET_SEARCH_SHARD", str(per_part))
+    parts = search.parts([f"entries/{s}/index.html" for s in SLUGS])
+    render = PageWriter.__call__
+    seen: list[str] = []  # the log as the first page after the entry pages began to render
+
+    def rendering(self: PageWriter, spec: PageSpec) -> PageResult:
+        if not spec.indexed and not seen:  # the entry pages are written: their parts are being indexed
+            deadline = time.monotonic() + (10 if len(parts) == 2 else 1.5)
+            while True:
+                seen[:] = [line.split()[0] for line in runs_so_far(tmp_path)]
+                if seen.count("start") >= 2 or time.monotonic() > deadline:
+                    break
+                time.sleep(0.01)
+            seen.append("rendered")
+        return render(self, spec)
+
+    monkeypatch.setattr(PageWriter, "__call__", rendering)
+
+    build(Options(content=five_entries(tmp_path), out=tmp_path / "site"))
+
+    alive = list(itertools.accumulate(1 if event == "start" else -1 for event in seen[:-1]))
+    if len(parts) == 2:
+        assert alive[:2] == [1, 2]  # both parts at once, while the other pages wait to render
+    else:
+        assert len(parts) > 2 and max(alive) == 1 and seen.count("start") >= 2, seen
