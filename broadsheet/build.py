@@ -197,10 +197,8 @@ def render_pages(writer: PageWriter, todo: list[PageSpec], parts: Sequence[searc
     """Render `todo`, entry pages first and an index part at a time: with `indexing`, once the workers
     have written every page of one of `parts`, it goes there, and Pagefind indexes it while they go on."""
     parts = parts if indexing is not None else ()
-    if indexing is not None and len(parts) <= pagefind.RUNS:
-        # Every part can be indexed at once. A larger digest indexes one part at a time beside the
-        # workers, whose memory grows with the digest, until they are done (Indexing).
-        indexing.widen()
+    if indexing is not None:
+        indexing.expect(len(parts))
     left = {spec.path: spec for spec in todo if spec.indexed}
     batches = [[left.pop(page) for page in shard.pages if page in left] for shard in parts]
     batches += [list(left.values()), [spec for spec in todo if not spec.indexed]]

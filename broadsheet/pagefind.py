@@ -77,7 +77,7 @@ class Indexing:
     parsing fills the core another leaves idle while it writes, and the last parts of a build write
     side by side. A run's memory grows with its pages, so the number of runs bounds the build's;
     the build widens once its workers, which hold much of the digest each, are done rendering, or
-    from the start when the digest has no more parts than RUNS.
+    from the start when it expects no more parts than RUNS (`expect`).
     """
 
     def __init__(self, site: Path) -> None:
@@ -112,6 +112,13 @@ class Indexing:
             self._thread.start()
         self.added.add(shard.folder)
         self._queue.put(shard)
+
+    def expect(self, parts: int) -> None:
+        """The build is about to render pages and add `parts` parts as they are written. If they can
+        all be indexed at once, they are; else one at a time until `widen`, as the workers that
+        render hold more memory the larger the digest."""
+        if parts <= RUNS:
+            self.widen()
 
     def widen(self) -> None:
         """Let RUNS runs go at once from now on: nothing else runs beside them any more."""

@@ -207,12 +207,13 @@ def test_a_build_that_fails_while_pagefind_runs_stops_it(tmp_path: Path, monkeyp
     assert left == [".site.lock", "content", "pagefind.pid", "slow-pagefind", "templates"]
 
 
-def fake_pagefind(tmp_path: Path, waits: dict[str, tuple[str, int]]) -> Path:
+def fake_pagefind(tmp_path: Path, waits: dict[str, tuple[str, float]]) -> Path:
     """A stand-in for Pagefind that logs when it starts and ends, and writes an index of one file.
     The run writing part `p` ends only once the line `waits[p] = (line, seconds)` is in the log, or
     else after that many seconds: a line that must not come before that run's end is waited out that
     way, and shows in the log first if the runs are started at the wrong time."""
-    cases = "".join(f'  */{part}) wait_for "{line}" {seconds * 100};;\n' for part, (line, seconds) in waits.items())
+    cases = "".join(f'  */{part}) wait_for "{line}" {round(seconds * 100)};;\n'
+                    for part, (line, seconds) in waits.items())
     script = tmp_path / "fake-pagefind"
     script.write_text(f"""#!/bin/sh
 while [ "$1" != --output-path ]; do shift; done
@@ -301,19 +302,11 @@ def test_beside_the_workers_a_digest_of_two_parts_has_both_indexed_a_larger_one_
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, per_part: int) -> None:
     """Pagefind runs hold memory in proportion to their pages and the workers in proportion to the
     digest: only a digest whose parts can all be indexed at once has two runs beside the workers."""
-    log = tmp_path / "log"
-    fake = tmp_path / "fake-pagefind"
-    fake.write_text(f"""#!/bin/sh
-while [ "$1" != --output-path ]; do shift; done
-echo "start $2" >> {log}
-sleep 0.2
-mkdir -p "$2" && echo > "$2/pagefind.js"
-echo "end $2" >> {log}
-""")
-    fake.chmod(0o755)
-    monkeypatch.setenv("BROADSHEET_PAGEFIND", str(fake))
     monkeypatch.setenv("BROADSHEET_SEARCH_SHARD", str(per_part))
     parts = search.parts([f"entries/{s}/index.html" for s in SLUGS])
+    # Each run lasts 0.2 s (it waits for a line that never comes), so runs at once show in the log.
+    waits = {part.folder.rsplit("/", 1)[-1]: ("no such line", 0.2) for part in parts}
+    monkeypatch.setenv("BROADSHEET_PAGEFIND", str(fake_pagefind(tmp_path, waits)))
     render = PageWriter.__call__
     seen: list[str] = []  # the log as the first page after the entry pages began to render
 
