@@ -241,15 +241,17 @@ def test_two_parts_are_indexed_at_once_and_the_third_when_the_first_ends(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The first run waits for part 1 to start, which must come before its end. Part 1 ends only after
     # part 2; its run waits out part 2's start, which must come after the first run's end.
-    waits = {"pagefind": ("start pagefind/part-1", 3), "part-1": ("end pagefind/part-2", 60)}
+    waits = {"pagefind": ("start pagefind/part-1", 10), "part-1": ("end pagefind/part-2", 60)}
     monkeypatch.setenv("BROADSHEET_PAGEFIND", str(fake_pagefind(tmp_path, waits)))
     (tmp_path / "site").mkdir()
     shards = [search.Part(search.folder(n), ("index.html",)) for n in range(3)]
 
     pagefind.index(tmp_path / "site", shards)
 
-    assert runs(tmp_path) == ["start pagefind", "start pagefind/part-1", "end pagefind",
-                              "start pagefind/part-2", "end pagefind/part-2", "end pagefind/part-1"]
+    log = runs(tmp_path)
+    # The first two start at once, so either may log its start first.
+    assert sorted(log[:2]) == ["start pagefind", "start pagefind/part-1"]
+    assert log[2:] == ["end pagefind", "start pagefind/part-2", "end pagefind/part-2", "end pagefind/part-1"]
     assert all((tmp_path / "site" / shard.folder / "pagefind.js").is_file() for shard in shards)
     assert not list(tmp_path.glob(".pagefind-*"))
 
@@ -312,7 +314,7 @@ def test_beside_the_workers_a_digest_of_two_parts_has_both_indexed_a_larger_one_
 
     def rendering(self: PageWriter, spec: PageSpec) -> PageResult:
         if not spec.indexed and not seen:  # the entry pages are written: their parts are being indexed
-            deadline = time.monotonic() + (10 if len(parts) == 2 else 1.5)
+            deadline = time.monotonic() + (10 if len(parts) == 2 else 5)
             while True:
                 seen[:] = [line.split()[0] for line in runs_so_far(tmp_path)]
                 if seen.count("start") >= 2 or time.monotonic() > deadline:
