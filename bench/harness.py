@@ -6,12 +6,16 @@ B A, A B...). Each side is a callable that prepares what it needs untimed (a fre
 first build for a warm one), makes one timed run through `timed` (which ends with `sync`), and hands
 its output to `discard`.
 
-Outputs are deleted at the end of the block, not after each run, and no timed run starts within
-DELETED seconds of a deletion. On ext4 without a journal (this kind of machine's root file system)
-the kernel will not reuse an inode freed less than a minute ago, and it reads the inode table to
-find out for every candidate it passes over: for a while after a site of 10,000 files is deleted,
-every file created costs up to ten times as much. Whichever tool ran right after a deletion paid for
-it, which made single figures swing by a factor of two.
+Nothing is deleted while the benchmark runs: outputs, the previous run's outputs (moved aside) and
+anything else to remove are deleted once it ends, and no timed run starts within DELETED seconds of
+the last deletion, the previous benchmark's included (the time is kept in a file beside the
+scratch folder). On ext4 without a journal (this kind of machine's root file system) the kernel will
+not reuse an inode freed less than a minute ago, or six minutes while its inode table block is
+unwritten, and it reads the inode table to find out for every candidate it passes over. The first
+file a build creates there marks the block unwritten again, so the six minutes are what counts. For
+that long after a site of 10,000 files is deleted nearby, every file created costs up to ten times as
+much: whichever tool ran after a deletion paid for it, which made single figures swing by a factor
+of two and added the same seconds to both sides.
 
 The load average is checked before anything starts and printed before every block; every timed run is
 checked for other processes using the CPU (quiet.py). A failed check stops the benchmark with
@@ -22,20 +26,23 @@ from __future__ import annotations
 
 import compileall
 import itertools
+import shutil
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import quiet
-from measure import Command, Run, measure, remove
+from measure import BenchError, Command, Run, measure, remove
 from pairs import Pair, Summary, ours_first, summarise
 
 Side = Callable[[str], Run]  # label -> one timed run, prepared untimed, its output discarded
-# Seconds after a deletion before a timed run may start: ext4 passes over inodes freed less than 60 s
-# ago (RECENTCY_MIN in fs/ext4/ialloc.c; 300 s more while their inode table block is not yet written
-# back, which the `sync` after every deletion sees to).
-DELETED = 65
+# Seconds after a deletion before a timed run may start. ext4 passes over inodes freed less than 60 s
+# ago (RECENTCY_MIN in fs/ext4/ialloc.c), 300 s more while their inode table block is not written back
+# (RECENTCY_DIRTY); a `sync` cleans the block, but the next file created beside them dirties it again.
+DELETED = 365
+MIN_FREE = 2 * 10**9  # bytes of free disk below which a timed run is refused: every output is kept
+STAMP = ".last-deletion"  # beside the scratch folder: when the last benchmark deleted its outputs
 
 
 class Refused(Exception):
@@ -83,35 +90,44 @@ class Harness:
         # PYTHONDONTWRITEBYTECODE is set, no build writes it, and every build would compile them all.
         compileall.compile_dir(cwd / "broadsheet", quiet=1)
         self._trash: list[Path] = []
-        self._deleted = 0.0  # time.monotonic() of the last deletion
-        self.delete(scratch)
+        self._stamp = scratch.parent / STAMP
+        self._deleted = self._stamp.stat().st_mtime if self._stamp.exists() else 0.0  # time.time()
+        self.set_aside(scratch)  # the previous benchmark's outputs, if it stopped before deleting them
         scratch.mkdir(parents=True)
 
     @property
     def reliable(self) -> bool:
         return not self.problems
 
-    def delete(self, *paths: Path) -> None:
-        """Delete `paths` now (then `sync`), and hold the next timed run back until DELETED seconds later."""
-        if any(path.exists() or path.is_symlink() for path in paths):
-            remove(*paths)
-            self._deleted = time.monotonic()
-
     def discard(self, *paths: Path) -> None:
-        """Delete `paths` once the block ends: a deletion between two runs would slow the second."""
+        """Delete `paths` once the benchmark ends (`finish`): a deletion slows the runs after it."""
         self._trash.extend(paths)
 
-    def empty(self) -> None:
-        if self._trash:
-            self.delete(*self._trash)
-            self._trash.clear()
+    def set_aside(self, path: Path) -> None:
+        """Move `path` out of the way now (a rename frees no inode) and delete it when the benchmark ends."""
+        if path.exists() or path.is_symlink():
+            aside = path.with_name(f"{path.name}.deleted-{time.time_ns()}")
+            path.rename(aside)
+            self._trash.append(aside)
+
+    def finish(self) -> None:
+        """Delete everything discarded or set aside, then `sync`, and note when for the next benchmark."""
+        if any(path.exists() or path.is_symlink() for path in self._trash):
+            remove(*self._trash)
+            self._stamp.parent.mkdir(parents=True, exist_ok=True)
+            self._stamp.touch()
+        self._trash.clear()
 
     def settle(self) -> None:
-        """Wait until DELETED seconds have passed since the last deletion."""
-        wait = self._deleted + DELETED - time.monotonic()
+        """Wait until DELETED seconds have passed since the last deletion, and refuse a nearly full disk."""
+        wait = self._deleted + DELETED - time.time()
         if wait > 0:
             progress(f"waiting {wait:.0f} s: files deleted less than {DELETED} s ago make new files slower")
             time.sleep(wait)
+        free = shutil.disk_usage(self.scratch).free
+        if free < MIN_FREE:
+            raise BenchError(f"{free / 10**9:.1f} GB of disk left: the benchmark keeps every output until it "
+                             f"ends, and needs at least {MIN_FREE / 10**9:.0f} GB free")
 
     def fresh(self, name: str) -> Path:
         """A new output path, never used before in this benchmark: no tool finds an old site there."""
@@ -159,7 +175,6 @@ class Harness:
             block.theirs.append(b)
             block.pairs.append(Pair(a.seconds, b.seconds, ours_first(k)))
             progress(f"{tag}: ratio {block.pairs[-1].ratio:.3f}")
-        self.empty()
         summary = block.summary
         if summary:
             progress(f"{title}: {summary.describe()}")

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from harness import Block, Harness, Refused, Side, progress
 from make_real_corpus import write_corpus
-from measure import SETTINGS, BenchError, Run, remove
+from measure import SETTINGS, BenchError, Run
 from run import CORPORA, REFUSED, REPO, SCRATCH, publish, python, with_cache
 
 RESULTS = REPO / "bench" / "real_results.json"
@@ -42,13 +42,13 @@ WORKERS = 2
 TARGET = 1.2
 
 
-def corpus(n: int) -> Path:
+def corpus(n: int, harness: Harness) -> Path:
     """bench/corpus/real-<n>, generated on first use and kept: the generator is deterministic."""
     folder = CORPORA / f"real-{n}"
     entries = folder / "entries"
     if entries.is_dir() and sum(1 for _ in entries.glob("*.md")) == n:
         return folder
-    remove(folder)
+    harness.set_aside(folder)  # an incomplete one
     progress(f"generating {n} archive-shaped entries into {folder.relative_to(REPO)}")
     write_corpus(n, folder)
     os.sync()
@@ -155,14 +155,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"Broadsheet on archive-shaped Markdown: {args.entries} entries, {runs} pair(s) per block", flush=True)
     try:
         harness = Harness(SCRATCH, REPO, args.force)
-        real = Real(corpus(args.entries), harness)
-        blocks = {
-            "cold_no_search": harness.block(f"{args.entries:,} cold, no search / markdown-it floor", runs,
-                                            real.build(False), real.floor, "floor"),
-            "cold_search": harness.block(f"{args.entries:,} cold, with search / markdown-it floor", runs,
-                                         real.build(True), real.floor, "floor"),
-        }
-        remove(SCRATCH)
+        try:
+            real = Real(corpus(args.entries, harness), harness)
+            blocks = {
+                "cold_no_search": harness.block(f"{args.entries:,} cold, no search / markdown-it floor", runs,
+                                                real.build(False), real.floor, "floor"),
+                "cold_search": harness.block(f"{args.entries:,} cold, with search / markdown-it floor", runs,
+                                             real.build(True), real.floor, "floor"),
+            }
+        finally:
+            harness.finish()
     except Refused as refused:
         print(refused, file=sys.stderr)
         RESULTS.unlink(missing_ok=True)

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness import Block, Harness, Refused, Side, progress
-from measure import SETTINGS, BenchError, Command, Run, remove
+from measure import SETTINGS, BenchError, Command, Run
 
 REPO = Path(__file__).resolve().parent.parent
 BENCH = REPO / "bench"
@@ -58,7 +58,7 @@ REFUSED = 3  # exit status when the machine is too busy to report
 # --- corpora and tools ---------------------------------------------------------------------------
 
 
-def corpus(n: int) -> Path:
+def corpus(n: int, harness: Harness) -> Path:
     """bench/corpus/<n>, generated on first use; make_corpus.py is deterministic, so it is kept."""
     folder = CORPORA / str(n)
     entries = folder / "entries"
@@ -66,7 +66,7 @@ def corpus(n: int) -> Path:
         return folder
     if not MAKE_CORPUS.is_file():
         raise BenchError(f"{MAKE_CORPUS} not found: the shared folder should sit beside the project")
-    shutil.rmtree(folder, ignore_errors=True)
+    harness.set_aside(folder)  # an incomplete one
     progress(f"generating {n} entries into {folder.relative_to(REPO)}")
     subprocess.run([sys.executable, str(MAKE_CORPUS), str(n), str(folder)], check=True,
                    stdout=subprocess.DEVNULL)
@@ -108,10 +108,10 @@ def version(command: Sequence[str | Path]) -> str:
     return (done.stdout or done.stderr).strip().splitlines()[0] if (done.stdout or done.stderr) else "unknown"
 
 
-def hugo_project(n: int, content: Path) -> Path:
+def hugo_project(n: int, content: Path, harness: Harness) -> Path:
     """bench/corpus/hugo-<n>/: the corpus's entries as Hugo content, its registries as Hugo data."""
     project = CORPORA / f"hugo-{n}"
-    remove(project)
+    harness.set_aside(project)
     entries = project / "content" / "entries"
     entries.mkdir(parents=True)
     (project / "data").mkdir()
@@ -142,7 +142,7 @@ class Size:
 
     def __init__(self, n: int, content: Path, harness: Harness, tools: Tools) -> None:
         self.n, self.content, self.harness, self.tools = n, content, harness, tools
-        self.project = hugo_project(n, content) if tools.hugo else None
+        self.project = hugo_project(n, content, harness) if tools.hugo else None
         self.pages: dict[str, dict[str, int]] = {}
 
     def build(self, out: Path, *flags: str) -> list[str | Path]:
@@ -216,7 +216,6 @@ class Size:
                                   cwd=REPO, capture_output=True, text=True, check=False)
         finally:
             self.forget(out)
-            self.harness.empty()
         if done.returncode != 0:
             raise BenchError(f"one-entry edit failed:\n{done.stderr.strip()}")
         report: dict[str, object] = json.loads(done.stdout)
@@ -517,13 +516,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Broadsheet benchmark: sizes {sizes}, {runs} pair(s) per block; {machine['pagefind']}; "
               f"{machine['hugo'] or 'no Hugo'}", flush=True)
         harness = Harness(SCRATCH, REPO, args.force)
-        for n in sizes:
-            size = Size(n, corpus(n), harness, tools)
-            results[n] = bench_size(size, runs, max(EDITS, runs))
-            if size.project:
-                remove(size.project)
-            save(results, sizes, machine, harness.problems)  # after each size, so a stopped run keeps its data
-        remove(SCRATCH)
+        try:
+            for n in sizes:
+                size = Size(n, corpus(n, harness), harness, tools)
+                results[n] = bench_size(size, runs, max(EDITS, runs))
+                if size.project:
+                    harness.discard(size.project)
+                save(results, sizes, machine, harness.problems)  # after each size, so a stopped run keeps its data
+        finally:
+            harness.finish()
     except Refused as refused:
         print(refused, file=sys.stderr)
         RESULTS.unlink(missing_ok=True)  # nothing from a busy machine stays behind to be quoted

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from harness import Harness, Refused, Side
-from measure import BenchError, Run, remove
+from measure import BenchError, Run
 from run import CORPORA, REFUSED, REPO, SCRATCH, corpus, python, with_cache
 
 
@@ -61,12 +61,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     worktree: Path | None = None
     try:
         harness = Harness(SCRATCH, REPO, args.force)
-        content = corpus(args.entries)
+        content = corpus(args.entries, harness)
         worktree = checkout(args.commit)
         title = f"{args.entries:,} cold{'' if args.search else ', no search'}: this checkout / {args.commit}"
-        harness.block(title, max(1, args.runs), side(harness, REPO, "this", content, flags),
-                      side(harness, worktree, "other", content, flags), args.commit)
-        remove(SCRATCH)
+        try:
+            harness.block(title, max(1, args.runs), side(harness, REPO, "this", content, flags),
+                          side(harness, worktree, "other", content, flags), args.commit)
+        finally:
+            harness.finish()
     except Refused as refused:
         print(refused, file=sys.stderr)
         return REFUSED

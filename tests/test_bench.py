@@ -69,6 +69,42 @@ def test_pairs_alternate_which_tool_goes_first(tmp_path: Path, quiet_machine: No
     assert (order, alone.pairs, alone.summary) == (["broadsheet", "broadsheet"], [], None)
 
 
+def test_nothing_is_deleted_until_the_benchmark_ends_and_the_next_one_waits_for_the_inodes(
+        tmp_path: Path, quiet_machine: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Freed inodes slow the files made near them for minutes: every output stays until `finish`,
+    # the last benchmark's outputs are moved aside rather than deleted, and a timed run waits out
+    # DELETED seconds after the previous benchmark's deletions.
+    waits: list[float] = []
+    monkeypatch.setattr(harness.time, "sleep", waits.append)
+    monkeypatch.setattr(harness, "measure", lambda steps, cwd: run(1.0))
+    left = tmp_path / "runs" / "old-site"
+    left.mkdir(parents=True)  # a stopped benchmark's output
+    bench = harness.Harness(tmp_path / "runs", tmp_path, force=False)
+    outputs: list[Path] = []
+
+    def side(label: str) -> Run:
+        out = bench.fresh("site")
+        out.mkdir()
+        timed = bench.timed(label, [["true"]])
+        bench.discard(out)
+        outputs.append(out)
+        return timed
+
+    bench.block("cold", 2, side, side)
+    bench.block("warm", 1, side, None)
+    assert waits == [] and len(outputs) == 5 and all(out.is_dir() for out in outputs)
+    assert sorted((tmp_path / "runs").iterdir()) == sorted(outputs)
+    aside = [p for p in tmp_path.iterdir() if p.name.startswith("runs.deleted-")]
+    assert len(aside) == 1 and (aside[0] / "old-site").is_dir()
+    bench.finish()
+    assert not any(out.exists() for out in outputs) and not aside[0].exists()
+    assert (tmp_path / harness.STAMP).is_file()
+
+    again = harness.Harness(tmp_path / "runs", tmp_path, force=False)
+    again.timed("cold", [["true"]])
+    assert len(waits) == 1 and harness.DELETED - 5 < waits[0] <= harness.DELETED
+
+
 REFUSAL = ". Run it again on a quiet machine, or pass --force to report figures marked unreliable."
 
 
