@@ -12,7 +12,7 @@ blocks, each as --runs pairs that alternate Broadsheet and Hugo (A B, B A, A B..
                       process, after one entry's summary changed on disk (median of at least 5 edits)
 
 Every timed command ends with `sync`, inside the timed span: a tool is done when its files are on
-disk. Outputs are deleted outside the timed span, followed by an untimed `sync`. Each pair gives a
+disk. Outputs are deleted once every block has run (harness.py says why). Each pair gives a
 ratio (Broadsheet / Hugo); the report shows the median of those ratios with their range and
 quartiles, and each side's median time. Raw runs go to bench/results.json.
 
@@ -43,7 +43,7 @@ from measure import SETTINGS, BenchError, Command, Run
 REPO = Path(__file__).resolve().parent.parent
 BENCH = REPO / "bench"
 CORPORA = BENCH / "corpus"
-SCRATCH = CORPORA / "runs"  # every timed run's output folder, each a new path, deleted after the run
+SCRATCH = CORPORA / "runs"  # every timed run's output folder, each a new path, deleted at the end
 MAKE_CORPUS = REPO.parent / "shared" / "bench" / "make_corpus.py"
 HUGO_SITE = BENCH / "hugo"
 RESULTS = BENCH / "results.json"
@@ -155,13 +155,13 @@ class Size:
                 "--layoutDir", HUGO_SITE / "layouts", "--destination", public, "--quiet"]
 
     def forget(self, out: Path) -> None:
-        """A Broadsheet output and its cache, deleted once the block ends (Harness.discard)."""
+        """A Broadsheet output and its cache, deleted once the benchmark ends (Harness.discard)."""
         self.harness.discard(*with_cache(out))
 
     def forget_hugo(self, public: Path) -> None:
         assert self.project
         # Hugo's lock file and its resource cache (empty: these layouts process no assets) stay in the
-        # project until the block ends, as Broadsheet's cache folder does beside its outputs.
+        # project until the benchmark ends, as Broadsheet's cache folder does beside its outputs.
         self.harness.discard(public, self.project / "resources", self.project / ".hugo_build.lock")
 
     def ours_cold(self, search: bool) -> Side:
