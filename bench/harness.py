@@ -157,6 +157,14 @@ class Harness:
         self.check(quiet.others_problem(label, run.others_share))
         return run
 
+    def memory(self, label: str, steps: Sequence[Command]) -> Run:
+        """One untimed run of `steps` with the whole tree's memory sampled (measure.py says why apart)."""
+        self.settle()
+        run = measure(steps, self.cwd, sample=True)
+        progress(f"{label} (memory, untimed): {run.peak_kb / 1024:.0f} MiB whole tree, "
+                 f"{run.rss_process_kb / 1024:.0f} MiB largest process")
+        return run
+
     def block(self, title: str, runs: int, ours: Side, theirs: Side | None, name: str = "hugo") -> Block:
         """`runs` pairs of `ours` and `theirs` (called `name`), alternating which goes first; or `ours` alone."""
         block = Block(title, self.announce(title))

@@ -12,6 +12,11 @@ the Pagefind child):
                     largest process if that is more: what the tree held at once. The 1 GB target uses it.
   per-process sum   the sum of every process's own VmHWM: an upper bound that counts shared pages repeatedly
 For a command of several steps, each figure is the highest of its steps.
+
+Only the largest process is read in a timed run. The other two need the sampler, which is left to
+runs of their own (`sample=True`, untimed): reading a process's smaps_rollup walks its whole memory
+map under the lock its page faults take, and every 50 ms it made the builds it watched 10-15% slower,
+Hugo's as well as Broadsheet's.
 """
 
 from __future__ import annotations
@@ -130,12 +135,13 @@ def _field(path: str, name: str) -> int:
     return 0
 
 
-def measure(steps: Sequence[Command], cwd: Path) -> Run:
-    """Run the steps in turn, then `sync`; the wall time of it all, peak memory and CPU. Raises if one fails."""
+def measure(steps: Sequence[Command], cwd: Path, sample: bool = False) -> Run:
+    """Run the steps in turn, then `sync`; the wall time of it all, peak memory and CPU. Raises if one fails.
+    With `sample`, the whole tree's memory is sampled too, which slows the steps: see above."""
     mark = quiet.cpu_mark()
     started = time.perf_counter()
-    runs = [_step(step, cwd) for step in steps]
-    synced = _step(["sync"], cwd)
+    runs = [_step(step, cwd, sample) for step in steps]
+    synced = _step(["sync"], cwd, False)
     seconds = time.perf_counter() - started
     runs.append(synced)
     cpu = sum(r.cpu_seconds for r in runs)
@@ -145,7 +151,7 @@ def measure(steps: Sequence[Command], cwd: Path) -> Run:
                [r.seconds for r in runs], runs[-2].output if len(runs) > 1 else "")
 
 
-def _step(command: Command, cwd: Path) -> Run:
+def _step(command: Command, cwd: Path, sample: bool) -> Run:
     """Run one command to completion: its wall time, memory and CPU (the tree's). Raises if it fails."""
     with tempfile.TemporaryFile() as out:
         started = time.perf_counter()
@@ -153,7 +159,8 @@ def _step(command: Command, cwd: Path) -> Run:
         process = subprocess.Popen([str(c) for c in command], cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
                                    start_new_session=True)
         watch = TreeWatch(process.pid)
-        watch.start()
+        if sample:
+            watch.start()
         # A build that hangs (a deadlocked worker, say) would otherwise stall the benchmark for good.
         hung = threading.Event()
 
@@ -177,7 +184,8 @@ def _step(command: Command, cwd: Path) -> Run:
         seconds = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
         watch.done.set()
-        watch.join()
+        if sample:
+            watch.join()
         out.seek(0)
         text = out.read().decode("utf-8", "replace")
     shown = " ".join(map(str, command))

@@ -34,7 +34,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from harness import Block, Harness, Refused, Side, progress
@@ -188,6 +188,19 @@ class Size:
             return run
         return side
 
+    def memory(self) -> dict[str, Run]:
+        """Each side's cold build with search once more, untimed, with the whole tree's memory sampled."""
+        runs: dict[str, Run] = {}
+        out = self.harness.fresh(f"broadsheet-{self.n}")
+        runs["ours"] = self.harness.memory(f"{self.n:,} broadsheet", [self.build(out)])
+        self.forget(out)
+        if self.tools.hugo:
+            public = self.harness.fresh(f"hugo-{self.n}")
+            runs["theirs"] = self.harness.memory(f"{self.n:,} hugo + pagefind",
+                                                 [self.hugo(public), pagefind_command(self.tools.pagefind, public)])
+            self.forget_hugo(public)
+        return runs
+
     def ours_warm(self, label: str) -> Run:
         out = self.harness.fresh(f"broadsheet-{self.n}")
         untimed(self.build(out))
@@ -247,7 +260,7 @@ def bench_size(size: Size, runs: int, edits: int) -> dict[str, object]:
         "warm": harness.block(f"{n:,} warm, nothing changed" + (" / Hugo rebuild" if hugo else ""), runs,
                               size.ours_warm, size.theirs_warm if hugo else None),
     }
-    return {"blocks": blocks, "edit": size.edit(edits), "pages": size.pages}
+    return {"blocks": blocks, "memory": size.memory(), "edit": size.edit(edits), "pages": size.pages}
 
 
 def edit_worker(content: Path, out: Path, edits: int) -> None:
@@ -373,8 +386,12 @@ def edit_ms(results: Results, n: int) -> float | None:
 
 
 def peak_mib(results: Results, n: int, side: str) -> float | None:
+    """The highest of the timed runs' largest process and the memory run's whole tree (measure.py)."""
     runs = [r for name in ("cold_no_search", "cold_search", "warm") if (b := block(results, n, name))
             for r in getattr(b, side)]
+    memory = results.get(n, {}).get("memory")
+    if isinstance(memory, dict) and isinstance(memory.get(side), Run):
+        runs.append(memory[side])
     return max(r.peak_kb for r in runs) / 1024 if runs else None
 
 
@@ -472,6 +489,8 @@ def save(results: Results, sizes: Sequence[int], machine: dict[str, object], pro
     def plain(value: object) -> object:
         if isinstance(value, Block):
             return value.as_dict()
+        if isinstance(value, Run):
+            return asdict(value)
         if isinstance(value, dict):
             return {str(k): plain(v) for k, v in value.items()}
         return value

@@ -15,6 +15,7 @@ from broadsheet.read import read_content
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import harness
 import make_real_corpus
+import measure
 import quiet
 import real
 from measure import Run
@@ -103,6 +104,16 @@ def test_nothing_is_deleted_until_the_benchmark_ends_and_the_next_one_waits_for_
     again = harness.Harness(tmp_path / "runs", tmp_path, force=False)
     again.timed("cold", [["true"]])
     assert len(waits) == 1 and harness.DELETED - 5 < waits[0] <= harness.DELETED
+
+
+def test_a_timed_run_reads_memory_from_wait4_only_and_a_memory_run_samples_the_tree(tmp_path: Path) -> None:
+    # The sampler slows what it watches, so a timed run goes without it; both see the 60 MB.
+    hold = [sys.executable, "-c", "import time; x = bytearray(60_000_000); x[::4096] = b'1' * len(x[::4096]); "
+            "time.sleep(0.4)"]
+    timed = measure.measure([hold], tmp_path)
+    sampled = measure.measure([hold], tmp_path, sample=True)
+    assert timed.pss_tree_kb == 0 and timed.rss_process_kb > 60_000 and timed.peak_kb == timed.rss_process_kb
+    assert sampled.pss_tree_kb > 60_000 and sampled.peak_kb >= sampled.pss_tree_kb
 
 
 REFUSAL = ". Run it again on a quiet machine, or pass --force to report figures marked unreliable."
