@@ -7,8 +7,6 @@ run in this process, where forking would cost more than it saves.
 
 from __future__ import annotations
 
-import ctypes
-import functools
 import gc
 import multiprocessing
 import multiprocessing.pool
@@ -16,6 +14,8 @@ import os
 import signal
 from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
+
+from . import libc
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -86,17 +86,9 @@ def _give_back_memory() -> None:
     freed. Those buffers are scattered between live objects, so glibc does not release them on its
     own: at 16,000 entries, the reader's results left about 90 MB held, through rendering and search
     indexing. Other C libraries have no malloc_trim, and nothing to do here."""
-    trim = _malloc_trim()
+    trim = libc.function("malloc_trim")
     if trim is not None:
         trim(0)
-
-
-@functools.cache
-def _malloc_trim() -> Callable[[int], int] | None:
-    try:
-        return ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):
-        return None
 
 
 def _ignore_interrupts() -> None:

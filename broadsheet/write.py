@@ -13,8 +13,6 @@ files kept next to the output folder.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import errno
 import fcntl
 import os
@@ -22,6 +20,7 @@ import shutil
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
+from . import libc
 from .errors import BuildError, ContentError
 
 
@@ -147,11 +146,7 @@ def swap(out: Path, staged: Path) -> None:
 
 def _exchange(a: Path, b: Path) -> bool:
     """Atomically exchange two directories with renameat2(RENAME_EXCHANGE); False where unsupported."""
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
-        return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
+    renameat2 = libc.function("renameat2")
     if renameat2 is None:
         return False
     at_fdcwd, rename_exchange = -100, 2

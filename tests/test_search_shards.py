@@ -234,7 +234,9 @@ echo "end ${{out#*/site/}}" >> $log
 
 
 def runs(tmp_path: Path) -> list[str]:
-    return (tmp_path / "log").read_text().splitlines()
+    """The fake Pagefind's log so far: none before its first run."""
+    log = tmp_path / "log"
+    return log.read_text().splitlines() if log.exists() else []
 
 
 def test_two_parts_are_indexed_at_once_and_the_third_when_the_first_ends(
@@ -269,18 +271,14 @@ def test_one_part_is_indexed_at_a_time_until_the_build_widens_the_indexing(
         indexing.add(shards[0])
         indexing.add(shards[1])
         deadline = time.monotonic() + 10
-        while runs_so_far(tmp_path) != ["start pagefind", "end pagefind", "start pagefind/part-1"]:
-            assert time.monotonic() < deadline, runs_so_far(tmp_path)
+        while runs(tmp_path) != ["start pagefind", "end pagefind", "start pagefind/part-1"]:
+            assert time.monotonic() < deadline, runs(tmp_path)
             time.sleep(0.01)
         indexing.widen()  # the rendering is done: part 2 starts beside part 1
         indexing.add(shards[2])
         indexing.wait()
 
     assert runs(tmp_path)[3:] == ["start pagefind/part-2", "end pagefind/part-2", "end pagefind/part-1"]
-
-
-def runs_so_far(tmp_path: Path) -> list[str]:
-    return runs(tmp_path) if (tmp_path / "log").exists() else []
 
 
 def test_a_pagefind_run_that_hangs_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -316,7 +314,7 @@ def test_beside_the_workers_a_digest_of_two_parts_has_both_indexed_a_larger_one_
         if not spec.indexed and not seen:  # the entry pages are written: their parts are being indexed
             deadline = time.monotonic() + (10 if len(parts) == 2 else 5)
             while True:
-                seen[:] = [line.split()[0] for line in runs_so_far(tmp_path)]
+                seen[:] = [line.split()[0] for line in runs(tmp_path)]
                 if seen.count("start") >= 2 or time.monotonic() > deadline:
                     break
                 time.sleep(0.01)
