@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import html
 import re
+from collections.abc import Callable, Iterator
 from urllib.parse import quote
 
 # A piece is a word with the white space after it, or a run of CJK text up to and including its
@@ -99,26 +100,57 @@ def fragment(passage: str, body: str) -> str:
     passage = as_written(passage, body)
     if not passage:
         return ""
-    pieces = _PIECE.findall(passage)
+    count, starts, ends = _pieces(passage)
     # Encoding never shortens text, so a passage longer than WHOLE is not given whole if avoidable.
-    if (len(passage) <= WHOLE and len(directive(passage)) <= WHOLE) or len(pieces) < 4:
+    if (len(passage) <= WHOLE and len(directive(passage)) <= WHOLE) or count < 4:
         return directive(passage)
-    for k in range(1, len(pieces) - 1):
-        start = "".join(pieces[:k]).strip()
+    for k, start in enumerate(starts(count - 2), 1):
         found = occurrences(start, body, most=2)  # is it there once, or more often?
         if len(found) != 1:
             continue
         passage_end = found[0] + len(passage)
         if body[found[0]: passage_end].lower() != passage.lower():
             break  # the body has the passage only in another spelling: give it whole
-        for m in range(1, len(pieces) - k):
-            end = "".join(pieces[-m:]).strip()
-            after = found[0] + len(start)  # a browser looks for the end after the start it found
+        after = found[0] + len(start)  # a browser looks for the end after the start it found
+        for end in ends(count - k - 1):
             first = occurrences(end, body, most=1, start=after)
             if first and first[0] + len(end) == passage_end:
                 return directive(start, end)
         break
     return directive(passage)
+
+
+Cuts = Callable[[int], Iterator[str]]
+
+
+def _pieces(passage: str) -> tuple[int, Cuts, Cuts]:
+    """How many pieces the (squeezed) passage has, and two ways to cut it: starts(n) gives its first
+    piece, then its first two, and so on to n; ends(n) its last piece, its last two, to n; both
+    without the white space at their ends.
+
+    Squeezed ASCII text holds no CJK stops and no white space but single spaces: its pieces are its
+    words, and it is cut at its spaces without splitting the whole passage (most passages)."""
+    if not passage.isascii():
+        pieces = _PIECE.findall(passage)
+        return (len(pieces), lambda n: ("".join(pieces[:k]).strip() for k in range(1, n + 1)),
+                lambda n: ("".join(pieces[-m:]).strip() for m in range(1, n + 1)))
+
+    def starts(n: int) -> Iterator[str]:
+        at = -1
+        for _ in range(n):
+            at = passage.find(" ", at + 1)
+            if at < 0:  # all the pieces
+                yield passage
+                return
+            yield passage[:at]
+
+    def ends(n: int) -> Iterator[str]:
+        at = len(passage)
+        for _ in range(n):
+            at = passage.rfind(" ", 0, at)
+            yield passage[at + 1:]
+
+    return passage.count(" ") + 1, starts, ends
 
 
 def directive(start: str, end: str = "") -> str:

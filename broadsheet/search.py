@@ -18,6 +18,7 @@ from .fingerprint import fingerprint
 BUNDLE = "pagefind"
 SHARD_ENTRIES = 2000  # entry pages per index; Pagefind holds about 170 MB per 1,000 of them (measured)
 PART = "part-"  # shard n > 0 of the index lives in pagefind/part-<n>/
+FRONT = "index.html"  # indexed whole when there is nothing else to index
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +79,7 @@ def parts(pages: Sequence[str]) -> tuple[Part, ...]:
     With no entry pages, the front page is indexed: Pagefind refuses to write an empty index, and the
     search page needs one.
     """
-    pages = pages or ["index.html"]
+    pages = pages or [FRONT]
     return tuple(Part(folder(n), tuple(pages[i] for i in group)) for n, group in enumerate(groups(pages)))
 
 

@@ -153,3 +153,18 @@ def test_directive_encodes_every_character_the_text_fragment_syntax_reserves() -
         encoded = fragments.directive(text).removeprefix(":~:text=")
         assert unquote(encoded) == text
         assert re.fullmatch(r"(?:[A-Za-z0-9_.~]|%[0-9A-F]{2})+", encoded), encoded
+
+
+def test_ascii_passages_are_cut_as_the_piece_pattern_cuts_them() -> None:
+    """Differential: the cuts of an ASCII passage made at its spaces are those of _PIECE's pieces."""
+    seed = random.randrange(1 << 30)
+    print(f"seed {seed}")
+    rng = random.Random(seed)
+    vocabulary = [*WORDS, "Shop,", "(data)", "it's", "rent;", "x", "-", "&", "5%", "e.g.", "U.S.", "\"quoted\""]
+    for _ in range(500):
+        passage = fragments.squeeze(" ".join(rng.choice(vocabulary) for _ in range(rng.randint(1, 30))))
+        pieces = fragments._PIECE.findall(passage)
+        count, starts, ends = fragments._pieces(passage)
+        assert count == len(pieces), (seed, passage)
+        assert list(starts(count)) == ["".join(pieces[:k]).strip() for k in range(1, count + 1)], (seed, passage)
+        assert list(ends(count)) == ["".join(pieces[-m:]).strip() for m in range(1, count + 1)], (seed, passage)
