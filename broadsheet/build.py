@@ -201,8 +201,12 @@ def render_pages(writer: PageWriter, todo: list[PageSpec], parts: Sequence[searc
         indexing.expect(len(parts))
     left = {spec.path: spec for spec in todo if spec.indexed}
     batches = [[left.pop(page) for page in shard.pages if page in left] for shard in parts]
-    batches += [list(left.values()), [spec for spec in todo if not spec.indexed]]
-    least = LIST_PAGES if len(batches[-1]) >= LIST_PAGES else MIN_ITEMS
+    listing = [spec for spec in todo if not spec.indexed]
+    # With no part to hand on early, the pages go in one batch, the costliest (lists) first: the
+    # workers then end together, where a batch of entries and then one of lists would each end with
+    # a worker waiting for the other.
+    batches += [list(left.values()), listing] if parts else [[*listing, *left.values()]]
+    least = LIST_PAGES if len(listing) >= LIST_PAGES else MIN_ITEMS
     ends = list(itertools.accumulate(len(batch) for batch in batches))
     pages: list[PageResult] = []
     for n, done in enumerate(pbatches(writer, [spec for batch in batches for spec in batch], ends, least)):

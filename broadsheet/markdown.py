@@ -12,9 +12,9 @@ from __future__ import annotations
 import functools
 import html as htmllib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from .sanitise import MAX_HTML_DEPTH, open_depth, removed, safe_url, sanitise
 
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.renderer import RendererHTML
     from markdown_it.token import Token
+    from markdown_it.utils import OptionsDict
 
 # markdown-it stops parsing blocks nested this deep and silently drops the rest of the document, so
 # `deepest_line` reports where that would happen and the reader refuses the file instead. The cap also
@@ -47,6 +48,7 @@ def _md() -> MarkdownIt:
     for name in ("fence", "code_block"):
         md.add_render_rule(name, _focusable(cast("RendererHTML", md.renderer).rules[name]))
     md.add_render_rule("table_open", lambda self, tokens, idx, options, env: '<table tabindex="0">\n')
+    md.add_render_rule("paragraph_open", _paragraph_open)
     return md
 
 
@@ -350,11 +352,25 @@ def speaker(lead: str, text: str) -> re.Match[str] | None:
 def _opening(n: int, dialogue: bool, lead: str, text: str) -> tuple[str, int]:
     """Paragraph n's opening tag, naming the speaker when the paragraph opens with one; and where the
     lead goes on after the name."""
-    attrs = f' id="p-{n}" data-n="{n}"'
     turn = speaker(lead, text) if dialogue else None
     if turn is None:
-        return f"<p{attrs}>", 0
-    return f'<p{attrs} class="turn"><strong class="speaker">{_quotes(turn["name"])}</strong> ', turn.end()
+        return f'<p data-n="{n}">{anchor(n)}', 0
+    return (f'<p data-n="{n}" class="turn">{anchor(n)}<strong class="speaker">{_quotes(turn["name"])}</strong> ',
+            turn.end())
+
+
+def anchor(n: int) -> str:
+    """What `#p-n` leads to: an empty element opening paragraph n. The id is not on the paragraph
+    itself because the search indexer keeps, for every element with an id, that element's whole text
+    beside the page's text, which nearly doubled what it stored and wrote for each entry."""
+    return f'<span id="p-{n}"></span>'
+
+
+def _paragraph_open(self: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict,
+                    env: MutableMapping[str, Any]) -> str:
+    """A paragraph's opening tag, and the anchor of a numbered (top-level) one."""
+    n = tokens[idx].meta.get("n")
+    return self.renderToken(tokens, idx, options, env) + (anchor(n) if n else "")
 
 
 def _inline_paragraph(text: str, n: int, dialogue: bool, texts: list[str], hrefs: list[tuple[int, str]],
@@ -428,11 +444,11 @@ def _number(tokens: list[Token], count: int, top: int, dialogue: bool) -> int:
             continue
         if token.type == "html_block" and (opening := _P_OPEN.match(token.content)):
             count += 1
-            token.content = f'<p id="p-{count}" data-n="{count}">' + token.content[opening.end():]
+            token.content = f'<p data-n="{count}">{anchor(count)}' + token.content[opening.end():]
         elif token.type == "paragraph_open":
             count += 1
-            token.attrSet("id", f"p-{count}")
             token.attrSet("data-n", str(count))
+            token.meta["n"] = count
             if dialogue:
                 _mark_speaker(token, tokens[i + 1])
     return count

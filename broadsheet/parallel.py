@@ -21,6 +21,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 MIN_ITEMS = 400  # below this, one process is faster than starting workers
+RANGES = 16  # ranges of items per worker in each batch
 _JOB: tuple[Callable[[object], object], Sequence[object]] | None = None
 
 
@@ -53,7 +54,8 @@ def pbatches(fn: Callable[[T], R], items: Sequence[T], ends: Sequence[int],
     try:
         with _pool(count) as pool:
             for start, end in bounds:
-                chunk = max(1, -(-(end - start) // (count * 4)))
+                # Small ranges, so that the workers end together: each range is one message each way.
+                chunk = max(1, -(-(end - start) // (count * RANGES)))
                 ranges = [(first, min(first + chunk, end)) for first in range(start, end, chunk)]
                 pending = pool.map_async(_run_range, ranges, chunksize=1)
                 if meanwhile is not None:

@@ -34,7 +34,7 @@ DROPPED_WITH_CONTENT = frozenset({
 _ATTRIBUTES = {
     "*": {"title", "lang", "dir"},
     "a": {"href", "id", "class"}, "img": {"src", "alt", "width", "height", "loading"},
-    "p": {"id", "data-n", "class"}, "strong": {"class"}, "code": {"class"}, "li": {"id", "class"},
+    "p": {"data-n", "class"}, "span": {"id"}, "strong": {"class"}, "code": {"class"}, "li": {"id", "class"},
     "sup": {"class"}, "section": {"class"}, "hr": {"class"}, "th": {"style", "align", "colspan", "rowspan"},
     "td": {"style", "align", "colspan", "rowspan"}, "ol": {"start", "reversed", "type", "class"},
     "time": {"datetime"}, "col": {"span"}, "colgroup": {"span"}, "details": {"open"},
@@ -43,7 +43,7 @@ _ATTRIBUTES = {
 # Attributes the renderer writes itself (paragraph numbers, speaker turns, code languages, footnotes,
 # table alignment) are allowed only in the shapes it writes them.
 _SHAPES = {
-    ("p", "id"): re.compile(r"p-\d+"), ("p", "data-n"): re.compile(r"\d+"), ("p", "class"): re.compile("turn"),
+    ("span", "id"): re.compile(r"p-\d+"), ("p", "data-n"): re.compile(r"\d+"), ("p", "class"): re.compile("turn"),
     ("strong", "class"): re.compile("speaker"), ("code", "class"): re.compile(r"language-[\w#+.-]+"),
     ("a", "id"): re.compile(r"fnref\d+(?::\d+)?"), ("a", "class"): re.compile("footnote-backref"),
     ("li", "id"): re.compile(r"fn\d+"), ("li", "class"): re.compile("footnote-item"),

@@ -60,7 +60,7 @@ def test_entry_page_links_key_points_to_numbered_paragraphs(tmp_path: Path) -> N
     build(Options(content=make_site(tmp_path), out=out, search=False))
     html = (out / "entries/cloud-shop/index.html").read_text()
     assert 'href="#p-2"' in html
-    assert '<p id="p-2" data-n="2">' in html
+    assert '<p data-n="2"><span id="p-2"></span>' in html
     assert "Removed a footer." in html  # the curator's note is shown to readers
     assert 'href="../../people/jack-ma/"' in html and "Ma Yun, 马云" in html
 

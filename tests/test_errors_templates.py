@@ -84,10 +84,9 @@ def test_a_broken_macro_names_the_macro_file(tmp_path: Path) -> None:
     text = path.read_text()
     end = text.index("%}", text.index("{% macro chips(")) + 2
     path.write_text(text[:end] + "{{ table.missing.title }}" + text[end:])
-    # Entry pages render first (Pagefind reads them while the rest render), so the first one named is an entry.
+    # Without search, list pages render first (the costliest first), so the first one named is the front page.
     assert failed_build(tmp_path, templates) == [
-        f"templates/_macros.html:{line}: 'dict object' has no attribute 'missing' while rendering entry "
-        f"content/entries/cloud-shop.md {HINT}"]
+        f"templates/_macros.html:{line}: 'dict object' has no attribute 'missing' while rendering index.html {HINT}"]
 
 
 def test_any_exception_in_a_template_is_reported_not_raised(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from urllib.parse import unquote
 
 from broadsheet import fragments
 from broadsheet.build import Options, build
+from broadsheet.markdown import render_body
 
 from .conftest import ENTRY, make_site
 
@@ -112,9 +113,8 @@ def test_random_passages_are_found_exactly() -> None:
 
 
 def test_paragraph_texts_come_from_the_rendered_body_without_speaker_names() -> None:
-    html = ('<p id="p-1" data-n="1">A &amp; B\n<em>said</em> it.</p>\n'
-            '<p id="p-2" data-n="2" class="turn"><strong class="speaker">Jack Ma</strong> '
-            'Cloud is &quot;here&quot;.</p>\n')
+    html = render_body('A & B\n*said* it.\n\nJack Ma: Cloud is "here".\n', dialogue=True).html
+    assert '<strong class="speaker">Jack Ma</strong>' in html
     assert [fragments.paragraph(html, n) for n in (1, 2, 3)] == ["A & B said it.", 'Cloud is "here".', ""]
 
 

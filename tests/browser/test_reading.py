@@ -43,7 +43,7 @@ def test_entry_opens_from_its_topic(page: Page, base: str, digest: Digest) -> No
     page.get_by_role("link", name=entry.title, exact=True).click()
     expect(page).to_have_url(f"{base}entries/{entry.slug}/")
     expect(page.locator("h1")).to_have_text(entry.title)
-    expect(page.locator(".body p[id^='p-']").first).to_be_visible()
+    expect(page.locator(".body p[data-n]").first).to_be_visible()
 
 
 @pytest.mark.parametrize("width", [1280, 390])
@@ -52,10 +52,10 @@ def test_key_point_leads_to_its_paragraph_marked(page: Page, base: str, digest: 
     target = entry.key_points[-1]
     page.set_viewport_size({"width": width, "height": 800})
     page.goto(f"{base}entries/{entry.slug}/")
-    plain = page.locator(f".body p[id^='p-']:not(#p-{target})").first
+    plain = page.locator(f".body p[data-n]:not(:has(> #p-{target}))").first
     page.locator(".points a.see").last.click()
     expect(page).to_have_url(re.compile(rf"#p-{target}$"))
-    paragraph = page.locator(f"#p-{target}")
+    paragraph = page.locator(f".body p:has(> #p-{target})")
     expect(paragraph).to_be_in_viewport()
     settled = "p => { p.getAnimations().forEach(a => a.finish()); return getComputedStyle(p).backgroundColor; }"
     marked, normal = paragraph.evaluate(settled), plain.evaluate(settled)
@@ -67,7 +67,7 @@ def test_paragraph_numbers_are_whole_and_clear_of_the_text(page: Page, root_base
                                                              width: int) -> None:
     page.set_viewport_size({"width": width, "height": 800})
     page.goto(f"{root_base}entries/{digest.entries[0].slug}/")
-    numbers = page.locator(".body p[id^='p-']").evaluate_all("""ps => ps.map(p => {
+    numbers = page.locator(".body p[data-n]").evaluate_all("""ps => ps.map(p => {
         const box = p.getBoundingClientRect(), n = getComputedStyle(p, "::before");
         if (n.position !== "absolute") return {shown: n.content, left: box.left, right: box.left, text: box.left};
         const left = box.left + parseFloat(n.left);
