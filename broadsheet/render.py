@@ -19,7 +19,7 @@ import jinja2
 from jinja2 import meta
 
 from . import ENGINE, cjk, email, metadata, search, sharecard
-from .compiled import OutputCodeGenerator
+from .compiled import Environment, OutputCodeGenerator
 from .errors import BuildError, ContentError
 from .files import LITTER
 from .fingerprint import digest_of, fingerprint
@@ -43,7 +43,7 @@ class PageSpec:
 
 
 def make_env(templates: Path) -> jinja2.Environment:
-    env = jinja2.Environment(
+    env = Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         autoescape=True,  # XML feeds escape the same five characters as HTML
         undefined=jinja2.StrictUndefined,
@@ -54,6 +54,7 @@ def make_env(templates: Path) -> jinja2.Environment:
     env.code_generator_class = OutputCodeGenerator
     env.filters.update(longdate=longdate, partial_date=partial_date, iso=iso, month_name=month_name,
                        cjk_characters=cjk.characters, **email.FILTERS)
+    # Set once, before any template loads (see compiled.Environment).
     env.globals.update(json_ld=metadata.json_ld, article=metadata.article, collection=metadata.collection,
                        website=metadata.website, json_feed=metadata.json_feed, absolute=metadata.absolute,
                        og_locale=metadata.og_locale, **email.GLOBALS)
