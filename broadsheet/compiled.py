@@ -26,6 +26,8 @@ def escape_output(value: object) -> str:
     """What `{{ value }}` prints with autoescape on: markupsafe's escape, as a plain string."""
     if type(value) is str and _ESCAPE_TEXT is not None:
         return _ESCAPE_TEXT(value)  # type: ignore[no-any-return]
+    if type(value) is int:  # paragraph numbers, counts: digits and a sign, nothing to escape
+        return str(value)
     return markupsafe.escape(value)
 
 

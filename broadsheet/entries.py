@@ -164,7 +164,7 @@ class EntryReader:
 def count_words(text: str, words: str | None = None) -> int:
     """Words for reading time: CJK characters one by one, other words as the checks count them.
     `words` is words_of(text), when the caller has it already."""
-    if not _CJK.search(text):
+    if text.isascii() or not _CJK.search(text):  # isascii reads a flag the string keeps: no scan
         words = words_of(text) if words is None else words
         return words.count(" ") + 1 if words else 0
     return len(_CJK.findall(text)) + len(WORD.findall(_CJK.sub(" ", text)))
