@@ -24,8 +24,8 @@ from . import ENGINE
 from .files import Stamp
 from .model import Edition, Entry
 
-FORMAT = 5  # 2: one search fingerprint per index shard; 3: template references; 4: verified when moved;
-# 5: editions
+FORMAT = 6  # 2: one search fingerprint per index shard; 3: template references; 4: verified when moved;
+# 5: editions; 6: the cache pickled apart from its header
 INDEX_ENTRY = "pagefind-entry.json"  # names every other file of a Pagefind index, by its hash
 
 
@@ -68,8 +68,11 @@ def load_checked(out: Path) -> tuple[Cache, bool]:
     gc.disable()
     try:
         with open(path, "rb") as handle:
-            stamp, saved_id, seals, cache = pickle.load(handle)
-        if stamp != (FORMAT, ENGINE) or not isinstance(cache, Cache):
+            stamp, saved_id, seals = pickle.load(handle)
+            if stamp != (FORMAT, ENGINE):
+                return Cache(), False
+            cache = pickle.load(handle)
+        if not isinstance(cache, Cache):
             return Cache(), False
     except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
         return Cache(), False
@@ -102,11 +105,19 @@ def forget(out: Path) -> None:
         cache_path(out).unlink()
 
 
-def save(out: Path, cache: Cache) -> None:
+def dumps(cache: Cache) -> bytes:
+    """The cache as `save` writes it after its header: most of saving it, and the part that can be done
+    before the site is in place (a build does it while Pagefind runs)."""
+    return pickle.dumps(cache, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def save(out: Path, cache: Cache, pickled: bytes | None = None) -> None:
+    """Save `cache` for the site now in `out`; `pickled` is dumps(cache), if made already."""
     path = cache_path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_suffix(".tmp")
     seals = {folder: _sha_of(out / folder / INDEX_ENTRY) for folder in cache.searched}
     with open(temp, "wb") as handle:
-        pickle.dump(((FORMAT, ENGINE), site_id(out), seals, cache), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(((FORMAT, ENGINE), site_id(out), seals), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        handle.write(dumps(cache) if pickled is None else pickled)
     os.replace(temp, path)

@@ -4,6 +4,7 @@ test_build)."""
 
 from __future__ import annotations
 
+import pickle
 import shutil
 from pathlib import Path
 
@@ -39,6 +40,17 @@ def test_a_cache_written_by_another_engine_is_ignored(tmp_path: Path, monkeypatc
     assert cache.load(tmp_path / "site") == cache.Cache()
     again = build(Options(content=content, out=tmp_path / "site", search=False))
     assert again.rendered == first.pages
+
+
+def test_a_cache_in_the_previous_layout_is_ignored(tmp_path: Path) -> None:
+    """Format 5 pickled header and cache as one tuple; reading it now gives an empty cache, not an error."""
+    content = make_site(tmp_path)
+    first = build(Options(content=content, out=tmp_path / "site", search=False))
+    saved = cache.load(tmp_path / "site")
+    with open(cache.cache_path(tmp_path / "site"), "wb") as handle:
+        pickle.dump(((5, cache.ENGINE), cache.site_id(tmp_path / "site"), {}, saved), handle)
+    assert cache.load(tmp_path / "site") == cache.Cache()
+    assert build(Options(content=content, out=tmp_path / "site", search=False)).rendered == first.pages
 
 
 def restore(site: Path, saved: Path) -> None:
@@ -81,7 +93,7 @@ def test_a_build_killed_before_saving_its_cache_leaves_none(tmp_path: Path, monk
     build(Options(content=content, out=tmp_path / "site", search=False))
     (content / "topics.yaml").write_text(TOPICS.replace("Retail", "Shops"), encoding="utf-8")
 
-    def killed(out: Path, new: cache.Cache) -> None:
+    def killed(out: Path, new: cache.Cache, pickled: bytes | None = None) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(cache, "save", killed)
