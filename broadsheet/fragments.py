@@ -25,7 +25,6 @@ _STOPS = r"\u3001-\u3003\uff01\uff0c\uff1a\uff1b\uff1f"  # CJK commas, full stop
 _PIECE = re.compile(rf"[^\s{_STOPS}]+[{_STOPS}]*\s*|[{_STOPS}]+\s*")
 WHOLE = 100  # a passage whose directive is this short, once encoded, is given whole
 _QUOTE_MARKS = "\"'\u201c\u201d\u201e\u2033\u00ab\u00bb\u2018\u2019\u201a\u2032"
-_PARAGRAPH = re.compile(r'<span id="p-(\d+)"></span>(.*?)</p>', re.S)
 _SPEAKER = re.compile(r'<strong class="speaker">.*?</strong>\s*', re.S)
 _TAG = re.compile(r"<[^>]+>")
 
@@ -38,9 +37,14 @@ def paragraph(body_html: str, n: int) -> str:
     """The plain text of paragraph `n` of a rendered body, speaker names left out (the original writes
     them in another form, `Name:`), as a reader's browser would see it; '' if there is no such paragraph.
     Like the browser following `#p-n`, it takes the first element with that id."""
-    at = body_html.find(anchor(n))
-    found = _PARAGRAPH.match(body_html, at) if at >= 0 else None
-    return squeeze(html.unescape(_TAG.sub("", _SPEAKER.sub("", found[2])))) if found else ""
+    opening = anchor(n)
+    at = body_html.find(opening)
+    end = body_html.find("</p>", at) if at >= 0 else -1
+    if end < 0:
+        return ""
+    text = body_html[at + len(opening): end]
+    text = _SPEAKER.sub("", text) if "speaker" in text else text
+    return squeeze(html.unescape(_TAG.sub("", text) if "<" in text else text))
 
 
 def as_written(passage: str, body: str) -> str:

@@ -6,7 +6,6 @@ and, once they are rendered, a fingerprint of them: what a build plans before it
 from __future__ import annotations
 
 import functools
-import importlib.metadata
 import os
 import zlib
 from collections.abc import Mapping, Sequence
@@ -91,6 +90,8 @@ def shard(part: Part, shas: Mapping[str, str]) -> Shard:
 
 @functools.cache
 def _pagefind_version() -> str:
+    import importlib.metadata  # only needed here, and a tenth of the time every build spends importing
+
     try:
         return importlib.metadata.version("pagefind")
     except importlib.metadata.PackageNotFoundError:
