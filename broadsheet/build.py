@@ -12,7 +12,7 @@ import hashlib
 import itertools
 import shutil
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,37 +108,30 @@ def build(options: Options, env: jinja2.Environment | None = None) -> Result:
         exists = options.out.is_dir()
         previous, as_saved = cache_store.load_checked(options.out) if options.use_cache and exists else (Cache(), False)
         staged = staging_dir(options.out)
-        pickled: list[bytes] = []
         try:
             with pagefind.Indexing(staged) as indexing:
                 new = render_site(options, previous, env, Staged(staged, indexing))
-                saving = options.use_cache and (new.cache != previous or not as_saved)
                 if new.changed or new.written or new.removed or new.reindex or not exists:
-                    publish(options, new, staged, indexing,
-                            meanwhile=lambda: pickled.append(cache_store.dumps(new.cache)) if saving else None)
+                    publish(options, new, staged, indexing)
         finally:  # Ctrl-C and SIGTERM included: a half-built staging folder is never left behind
             shutil.rmtree(staged, ignore_errors=True)
         if not options.use_cache:
             cache_store.forget(options.out)
-        elif saving:
+        elif new.cache != previous or not as_saved:
             with contextlib.suppress(OSError):  # a cache that cannot be saved only makes the next build slower
-                cache_store.save(options.out, new.cache, pickled[0] if pickled else None)
+                cache_store.save(options.out, new.cache)
     return Result(pages=new.pages, entries=len(new.digest.entries), rendered=new.rendered,
                   written=len(new.changed) + len(new.written), indexed=bool(new.reindex),
                   seconds=time.perf_counter() - started, warnings=new.digest.warnings)
 
 
-def publish(options: Options, new: Rendered, staged: Path, indexing: pagefind.Indexing,
-            meanwhile: Callable[[], object] = lambda: None) -> None:
-    """Complete the new site in `staged`, beside the old one, wait for its index, and swap it in.
-    `meanwhile` is called while Pagefind indexes, so that its work (pickling the cache) shares the cores
-    with Pagefind's instead of following it."""
+def publish(options: Options, new: Rendered, staged: Path, indexing: pagefind.Indexing) -> None:
+    """Complete the new site in `staged`, beside the old one, wait for its index, and swap it in."""
     done = new.changed.keys() | new.written
     stage(options.out, staged, new.changed, [p for p in new.cache.outputs if p not in done])
     for shard in new.shards:  # render_site adds those whose pages it wrote all of
         if shard.folder in new.reindex and shard.folder not in indexing.added:
             indexing.add(shard)
-    meanwhile()
     indexing.wait()
     pagefind.keep(staged, new.shards, new.reindex, options.out)  # the indexes whose pages are unchanged
     cache_store.forget(options.out)

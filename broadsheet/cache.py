@@ -25,7 +25,7 @@ from .files import Stamp
 from .model import Edition, Entry
 
 FORMAT = 6  # 2: one search fingerprint per index shard; 3: template references; 4: verified when moved;
-# 5: editions; 6: the cache pickled apart from its header
+# 5: editions; 6: the header pickled apart, before the cache
 INDEX_ENTRY = "pagefind-entry.json"  # names every other file of a Pagefind index, by its hash
 
 
@@ -105,19 +105,14 @@ def forget(out: Path) -> None:
         cache_path(out).unlink()
 
 
-def dumps(cache: Cache) -> bytes:
-    """The cache as `save` writes it after its header: most of saving it, and the part that can be done
-    before the site is in place (a build does it while Pagefind runs)."""
-    return pickle.dumps(cache, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def save(out: Path, cache: Cache, pickled: bytes | None = None) -> None:
-    """Save `cache` for the site now in `out`; `pickled` is dumps(cache), if made already."""
+def save(out: Path, cache: Cache) -> None:
+    """Save `cache` for the site now in `out`: a header to check first, then the cache itself, which
+    is not unpickled when the header says it is another engine's."""
     path = cache_path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_suffix(".tmp")
     seals = {folder: _sha_of(out / folder / INDEX_ENTRY) for folder in cache.searched}
     with open(temp, "wb") as handle:
         pickle.dump(((FORMAT, ENGINE), site_id(out), seals), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        handle.write(dumps(cache) if pickled is None else pickled)
+        pickle.dump(cache, handle, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(temp, path)

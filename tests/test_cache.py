@@ -93,7 +93,7 @@ def test_a_build_killed_before_saving_its_cache_leaves_none(tmp_path: Path, monk
     build(Options(content=content, out=tmp_path / "site", search=False))
     (content / "topics.yaml").write_text(TOPICS.replace("Retail", "Shops"), encoding="utf-8")
 
-    def killed(out: Path, new: cache.Cache, pickled: bytes | None = None) -> None:
+    def killed(out: Path, new: cache.Cache) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(cache, "save", killed)
