@@ -17,8 +17,10 @@ SIGNATURE = b"pagefind_dcd"  # what every Pagefind data file starts with, once u
 def settle(bundle: Path) -> None:
     """Put what Pagefind writes in a random order (its filters: upstream issue #638) in a fixed order.
 
-    The same site then always gives the same index, byte for byte, so a rebuild of unchanged content
-    changes no file. Each rewritten file gets a name from its new content, as Pagefind names them. An
+    The same site then gives the same index, byte for byte, on digests of hundreds of entries. On larger
+    ones Pagefind also numbers pages in the order its threads finish them, which this leaves as it is
+    (renumbering would mean rewriting every index chunk); a rebuild of unchanged content does not run
+    Pagefind, so it still changes no file. Each rewritten file gets a name from its new content, as Pagefind names them. An
     index in a shape this does not know (another Pagefind version) is left as Pagefind wrote it.
     """
     entry_path = bundle / "pagefind-entry.json"
