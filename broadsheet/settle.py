@@ -20,8 +20,9 @@ def settle(bundle: Path) -> None:
     The same site then gives the same index, byte for byte, on digests of hundreds of entries. On larger
     ones Pagefind also numbers pages in the order its threads finish them, which this leaves as it is
     (renumbering would mean rewriting every index chunk); a rebuild of unchanged content does not run
-    Pagefind, so it still changes no file. Each rewritten file gets a name from its new content, as Pagefind names them. An
-    index in a shape this does not know (another Pagefind version) is left as Pagefind wrote it.
+    Pagefind, so it still changes no file. Each rewritten file gets a name from its new content, as
+    Pagefind names them. An index in a shape this does not know (another Pagefind version) is left as
+    Pagefind wrote it.
     """
     entry_path = bundle / "pagefind-entry.json"
     try:
