@@ -354,9 +354,14 @@ def _opening(n: int, dialogue: bool, lead: str, text: str) -> tuple[str, int]:
     lead goes on after the name."""
     turn = speaker(lead, text) if dialogue else None
     if turn is None:
-        return f'<p data-n="{n}">{anchor(n)}', 0
+        return _numbered(n), 0
     return (f'<p data-n="{n}" class="turn">{anchor(n)}<strong class="speaker">{_quotes(turn["name"])}</strong> ',
             turn.end())
+
+
+def _numbered(n: int) -> str:
+    """The opening of paragraph n, as markdown-it's rule below writes it for a paragraph with no class."""
+    return f'<p data-n="{n}">{anchor(n)}'
 
 
 def anchor(n: int) -> str:
@@ -444,7 +449,7 @@ def _number(tokens: list[Token], count: int, top: int, dialogue: bool) -> int:
             continue
         if token.type == "html_block" and (opening := _P_OPEN.match(token.content)):
             count += 1
-            token.content = f'<p data-n="{count}">{anchor(count)}' + token.content[opening.end():]
+            token.content = _numbered(count) + token.content[opening.end():]
         elif token.type == "paragraph_open":
             count += 1
             token.attrSet("data-n", str(count))

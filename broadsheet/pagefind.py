@@ -202,6 +202,9 @@ class Indexing:
             self._changed.notify_all()
 
 
+ROOT = "[data-pagefind-body]"  # the element of an entry or edition page that Pagefind indexes
+
+
 def configuration(shard: Part) -> dict[str, str]:
     """Pagefind's configuration for a run over `shard`: its pages, and the element each is indexed
     from. An entry or edition page is indexed from its `data-pagefind-body` element alone, and
@@ -214,7 +217,6 @@ def configuration(shard: Part) -> dict[str, str]:
     return config
 
 
-ROOT = "[data-pagefind-body]"
 RUNS = 2  # Pagefind runs at once
 TIMEOUT = 1800  # seconds a Pagefind run may take before it counts as hung and is stopped
 

@@ -79,14 +79,23 @@ def _first_text(value: cbor.Value) -> str:
     raise ValueError("unexpected Pagefind data")
 
 
+def read(path: Path) -> cbor.Value:
+    """What a Pagefind data file (gzipped, signed, then CBOR) holds."""
+    return _unpack(path)[1]
+
+
 def _load(path: Path) -> cbor.Value:
+    body, value = _unpack(path)
+    if cbor.dumps(value) != body:  # written some way this module would not write it back
+        raise ValueError(f"{path} does not round-trip")
+    return value
+
+
+def _unpack(path: Path) -> tuple[bytes, cbor.Value]:
     raw = gzip.decompress(path.read_bytes())
     if not raw.startswith(SIGNATURE):
         raise ValueError(f"{path} is not a Pagefind data file")
-    value = cbor.loads(raw[len(SIGNATURE):])
-    if cbor.dumps(value) != raw[len(SIGNATURE):]:  # written some way this module would not write it back
-        raise ValueError(f"{path} does not round-trip")
-    return value
+    return raw[len(SIGNATURE):], cbor.loads(raw[len(SIGNATURE):])
 
 
 def _dump(value: cbor.Value) -> bytes:

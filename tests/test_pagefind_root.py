@@ -9,16 +9,13 @@ import json
 import subprocess
 from pathlib import Path
 
-from broadsheet import cbor, pagefind, search
+from broadsheet import pagefind, search
 from broadsheet.build import Options, build
+from broadsheet.settle import read
 
 from .golden import CONTENT
 
 Index = dict[str, object]
-
-
-def decoded(path: Path) -> cbor.Value:
-    return cbor.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
 
 
 def contents(bundle: Path) -> Index:
@@ -26,19 +23,19 @@ def contents(bundle: Path) -> Index:
     its threads finish them, which differs from run to run)."""
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
     (language,) = entry["languages"].values()
-    meta = decoded(bundle / f"pagefind.{language['hash']}.pf_meta")
+    meta = read(bundle / f"pagefind.{language['hash']}.pf_meta")
     assert isinstance(meta, list)
     pages = [str(page[0]) for page in meta[1]]  # type: ignore[index, union-attr]
     words = set()
     for chunk in (bundle / "index").iterdir():
-        for word, postings, *rest in decoded(chunk)[0]:  # type: ignore[index, misc]
+        for word, postings, *rest in read(chunk)[0]:  # type: ignore[index, misc]
             page = 0
             for posting in postings:
                 page += posting[0]  # page numbers are stored as differences
                 words.add((word, pages[page], json.dumps([posting[1:], rest])))
     filters = set()
     for chunk in (bundle / "filter").iterdir():
-        name, values = decoded(chunk)  # type: ignore[misc]
+        name, values = read(chunk)  # type: ignore[misc]
         filters.update((name, value, tuple(sorted(pages[n] for n in numbers))) for value, numbers in values)
     fragments = {f.name: gzip.decompress(f.read_bytes()) for f in (bundle / "fragment").iterdir()}
     sorts = {name: [pages[n] for n in order] for name, order in meta[4]}  # type: ignore[index, misc]
