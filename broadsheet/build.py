@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import hashlib
 import itertools
 import shutil
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,9 +105,9 @@ def build(options: Options, env: jinja2.Environment | None = None) -> Result:
     """
     started = time.perf_counter()
     check_folders(options)
-    with build_lock(options.out):
+    with build_lock(options.out), _frozen():
         exists = options.out.is_dir()
-        previous, as_saved = cache_store.load_checked(options.out) if options.use_cache and exists else (Cache(), False)
+        previous, as_saved = _load_frozen(options.out) if options.use_cache and exists else (Cache(), False)
         staged = staging_dir(options.out)
         try:
             with pagefind.Indexing(staged) as indexing:
@@ -123,6 +124,34 @@ def build(options: Options, env: jinja2.Environment | None = None) -> Result:
     return Result(pages=new.pages, entries=len(new.digest.entries), rendered=new.rendered,
                   written=len(new.changed) + len(new.written), indexed=bool(new.reindex),
                   seconds=time.perf_counter() - started, warnings=new.digest.warnings)
+
+
+def _load_frozen(out: Path) -> tuple[Cache, bool]:
+    """The previous build's cache (cache.load_checked), frozen out of the cyclic collector's scans.
+
+    It is hundreds of thousands of objects that live through the build and hold no garbage, yet the
+    collector would scan them at its next pass, and again at every pass over the older generations:
+    frozen as soon as they are made, they are left out (about 4% of a rebuild of 4,000 unchanged
+    entries). `_frozen` gives them back after the build."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return cache_store.load_checked(out)
+    finally:
+        gc.freeze()
+        if collecting:
+            gc.enable()
+
+
+@contextlib.contextmanager
+def _frozen() -> Iterator[None]:
+    """Objects frozen inside the block (gc.freeze) are given back to the cyclic collector after it,
+    so that whatever garbage was frozen with them is still collected: a `serve` session or a test
+    run builds many times in one process."""
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def publish(options: Options, new: Rendered, staged: Path, indexing: pagefind.Indexing) -> None:

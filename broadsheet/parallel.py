@@ -74,13 +74,16 @@ def _pool(count: int) -> multiprocessing.pool.Pool:
     # worker runs this process's handlers before its own are set.
     held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     # What the workers inherit is kept out of their garbage collector's scans, which would otherwise
-    # touch every inherited object and so copy the parent's memory page by page.
+    # touch every inherited object and so copy the parent's memory page by page. A caller that had
+    # frozen objects already (a build) gives them back itself, these with them.
+    frozen = gc.get_freeze_count()
     gc.freeze()
     try:
         return multiprocessing.get_context("fork").Pool(count, initializer=_ignore_interrupts)
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
-        gc.unfreeze()
+        if not frozen:
+            gc.unfreeze()
 
 
 def _give_back_memory() -> None:

@@ -326,3 +326,24 @@ def test_an_edit_that_keeps_the_size_and_the_time_is_still_seen(tmp_path: Path) 
     assert path.stat().st_size == before.st_size
     build(Options(content=content, out=tmp_path / "site", search=False))
     assert "Cloud comes to the corner shed" in (tmp_path / "site/entries/cloud-shop/index.html").read_text()
+
+
+def test_garbage_frozen_during_a_build_is_collected_after_it(tmp_path: Path) -> None:
+    """A build freezes the cache it loads out of the collector's scans; a serve session or a test run
+    builds many times in one process, so a cycle of garbage frozen with it must still be freed after."""
+    import gc
+    import weakref
+
+    class Node:
+        pass
+
+    content, out = make_site(tmp_path), tmp_path / "site"
+    build(Options(content=content, out=out, search=False))
+    cycle = Node()
+    cycle.self = cycle  # type: ignore[attr-defined]
+    gone = weakref.ref(cycle)
+    del cycle  # garbage, freed only by the cyclic collector
+    assert build(Options(content=content, out=out, search=False)).rendered == 0  # the cache was loaded
+    assert gc.get_freeze_count() == 0
+    gc.collect()
+    assert gone() is None
