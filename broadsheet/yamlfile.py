@@ -27,9 +27,18 @@ _RESOLVER = yaml.resolver.Resolver()
 _IMPLICIT: dict[str | None, list[tuple[str, re.Pattern[str]]]] = _RESOLVER.yaml_implicit_resolvers
 _NONE: list[tuple[str, re.Pattern[str]]] = []
 _ANY_FIRST = _IMPLICIT.get(None, _NONE)  # resolvers for any first character (none in YAML 1.1)
+# The resolvers to try for a plain scalar, by its first character.
+_BY_FIRST = {first: [*resolvers, *_ANY_FIRST] for first, resolvers in _IMPLICIT.items() if first is not None}
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+# The values front matter holds most (dates, paragraph numbers), made without PyYAML's constructor:
+# for these spellings it gives the same value, and it costs more than the rest of a file's reading.
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+_DECIMAL = re.compile(r"(?:0|[1-9][0-9]*)\Z")
+# Event classes, looked up once: the builder compares types for every event of every file.
+_SCALAR, _MAPPING_END, _SEQUENCE_END = yaml.ScalarEvent, yaml.MappingEndEvent, yaml.SequenceEndEvent
 _SYNTAX_HINTS = {  # libyaml's wording for the slips curators make most
     "mapping values are not allowed in this context": "put a value that contains `: ` in quotes, "
                                                       "or check the indentation",
@@ -149,7 +158,7 @@ class _Builder:
     def node(self, event: yaml.Event, events: Iterator[yaml.Event], key: Key, depth: int) -> object:
         line = self.line(event)
         self.lines.setdefault(key, line)
-        if type(event) is yaml.ScalarEvent and event.anchor is None and depth < MAX_DEPTH:
+        if type(event) is _SCALAR and event.anchor is None and depth < MAX_DEPTH:
             return self.scalar(event, line, key)  # most nodes: what the checks below let through
         if isinstance(event, yaml.AliasEvent):
             self.alias(line, key, str(event.anchor))
@@ -177,47 +186,57 @@ class _Builder:
     def sequence(self, events: Iterator[yaml.Event], key: Key, depth: int) -> list[object]:
         items: list[object] = []
         for event in events:
-            if isinstance(event, yaml.SequenceEndEvent):
+            if type(event) is _SEQUENCE_END:
                 break
             items.append(self.node(event, events, (*key, len(items)), depth + 1))
         return items
 
     def mapping(self, events: Iterator[yaml.Event], key: Key, depth: int) -> dict[str, object]:
         result: dict[str, object] = {}
+        lines = self.lines
         for event in events:
-            if isinstance(event, yaml.MappingEndEvent):
+            if type(event) is _MAPPING_END:
                 break
             line = self.line(event)
-            if not isinstance(event, yaml.ScalarEvent):
+            if type(event) is not _SCALAR:
                 self.error(line, key, "a key must be a plain name", "write `name: value`")
                 self.skip(event, events)
                 self.skip(next(events), events)
                 continue
             name = event.value
             value_event = next(events)
+            path = (*key, name)
             if name in result:
-                first = self.lines[(*key, name)]
-                self.error(line, (*key, name), f"duplicate key (first set on line {first})",
-                           "keep only one of them")
+                self.error(line, path, f"duplicate key (first set on line {lines[path]})", "keep only one of them")
                 self.skip(value_event, events)
             else:
-                self.refuse_anchor(event, line, (*key, name))
-                self.lines[(*key, name)] = line
-                result[name] = self.node(value_event, events, (*key, name), depth + 1)
+                if event.anchor:
+                    self.refuse_anchor(event, line, path)
+                lines[path] = line
+                result[name] = self.node(value_event, events, path, depth + 1)
         return result
 
     def scalar(self, event: yaml.ScalarEvent, line: int, key: Key) -> object:
+        value = event.value
         if event.tag is not None and event.tag not in ("!", _STR):
             self.error(line, key, f"YAML tag `{tag_as_written(event.tag)}` is not allowed",
                        "remove the tag; put the value in quotes if `!` is part of it")
             return None
         if event.tag is not None or not event.implicit[0]:  # `!!str`, or quoted: text as it stands
-            return event.value
-        tag = _plain_tag(event.value)
+            return value
+        tag = _plain_tag(value)
         if tag == _STR:
-            return event.value
-        self.written[key] = event.value
-        node = yaml.ScalarNode(tag, event.value)
+            return value
+        self.written[key] = value
+        if tag == _INT and _DECIMAL.match(value):
+            return int(value)
+        if tag == _TIMESTAMP and _DATE.match(value):
+            try:
+                return dt.date(int(value[:4]), int(value[5:7]), int(value[8:]))
+            except ValueError:
+                self.error(line, key, *impossible_date(value))
+                return None
+        node = yaml.ScalarNode(tag, value)
         try:
             value: object = _CONSTRUCTOR.construct_object(node)
         except (ValueError, OverflowError):
@@ -240,7 +259,7 @@ class _Builder:
 def _plain_tag(value: str) -> str:
     """The tag YAML 1.1 gives a plain scalar: what PyYAML's resolver finds, without its general case
     (a node of any kind, at any path) for every one of a file's values."""
-    for tag, pattern in _IMPLICIT.get(value[:1], _NONE) + _ANY_FIRST:
+    for tag, pattern in _BY_FIRST.get(value[:1], _ANY_FIRST):
         if pattern.match(value):
             return tag
     return _STR

@@ -3,6 +3,7 @@ anchors and aliases. Every error is asserted as the full `path:line: field: mess
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import time
 from pathlib import Path
@@ -159,6 +160,45 @@ def test_traps_inside_lists_and_nested_mappings(tmp_path: Path) -> None:
         '1843 (put it in quotes: "1843")',
         "entries/cloud-shop.md:18: topics[1]: expected text, got `yes`, which YAML reads as the boolean true "
         '(put it in quotes: "yes")']
+
+
+TRICKY = ["0", "00", "012", "07", "08", "0o7", "0x1F", "0b11", "1_000", "1:30", "190:20:30", "+5", "-5", "-0", "10",
+          "12345678901234567890", "1.10", "1e3", ".inf", "0.", "yes", "No", "~", "null", "abc", "2015-1-1",
+          "2015-01-01 10:00", "2015-01-01T10:00:00Z", "9999-12-31", "2016-02-29", "0001-01-01"]
+
+
+def test_plain_scalars_read_as_pyyaml_reads_them() -> None:
+    """Dates and whole numbers are made without PyYAML's constructor: whatever the spelling, every plain
+    value must come out as PyYAML's own safe loader reads it (a date-time as its date)."""
+    seed = random.randrange(1 << 30)
+    print(f"seed {seed}")
+    rng = random.Random(seed)
+    digits = "0123456789"
+    for _ in range(2000):
+        value = rng.choice([
+            rng.choice(TRICKY),
+            "".join(rng.choice(digits) for _ in range(rng.randint(1, 6))),
+            f"{rng.randint(0, 9999):04d}-{rng.randint(0, 19):02d}-{rng.randint(0, 39):02d}",
+        ])
+        loaded, errors = load_yaml(f"k: {value}\n", "f.md")
+        assert loaded is not None, (seed, value)
+        got = loaded.value["k"]  # type: ignore[index]
+        try:
+            expected = yaml.safe_load(f"k: {value}")["k"]
+        except ValueError:  # a date with no such day: one error, and no value
+            assert (got, [e.field for e in errors]) == (None, ["k"]), (seed, value)
+            continue
+        expected = expected.date() if isinstance(expected, dt.datetime) else expected
+        assert errors == [], (seed, value)
+        assert (type(got), got) == (type(expected), expected), (seed, value)
+
+
+def test_a_date_with_no_such_day_is_one_error_and_no_value() -> None:
+    for value, message in [("2024-02-30", "February 2024 has 29 days"), ("2015-13-01", "there is no month 13"),
+                           ("0000-01-01", "there is no year 0")]:
+        loaded, errors = load_yaml(f"date: {value}\n", "f.md", 2)
+        assert loaded is not None and loaded.value == {"date": None}
+        assert [(e.line, e.field) for e in errors] == [(2, "date")] and message in errors[0].message, value
 
 
 def test_quoted_values_are_text(tmp_path: Path) -> None:
