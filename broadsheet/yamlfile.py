@@ -238,12 +238,12 @@ class _Builder:
                 return None
         node = yaml.ScalarNode(tag, value)
         try:
-            value: object = _CONSTRUCTOR.construct_object(node)
+            made: object = _CONSTRUCTOR.construct_object(node)
         except (ValueError, OverflowError):
-            self.error(line, key, *impossible_date(event.value) if tag == _TIMESTAMP else
-                       (f"`{event.value}` is not a valid value", "put it in quotes"))
+            self.error(line, key, *impossible_date(value) if tag == _TIMESTAMP else
+                       (f"`{value}` is not a valid value", "put it in quotes"))
             return None
-        return value.date() if isinstance(value, dt.datetime) else value
+        return made.date() if isinstance(made, dt.datetime) else made
 
     def skip(self, event: yaml.Event, events: Iterator[yaml.Event]) -> None:
         """Consume the rest of a node whose start event is `event`."""
