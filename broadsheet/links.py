@@ -41,6 +41,8 @@ def find(hrefs: Iterable[tuple[int, str]], first_line: int, path: str, folder: s
     rewrites: dict[str, str] = {}
     problems: list[ContentError] = []
     for line, href in hrefs:
+        if href.startswith(("https://", "http://")):  # most links: elsewhere, as urlsplit would say
+            continue
         parts = urlsplit(href)
         if parts.scheme or parts.netloc or (not parts.path and not parts.fragment):
             continue
