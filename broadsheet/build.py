@@ -131,8 +131,8 @@ def _load_frozen(out: Path) -> tuple[Cache, bool]:
 
     It is hundreds of thousands of objects that live through the build and hold no garbage, yet the
     collector would scan them at its next pass, and again at every pass over the older generations:
-    frozen as soon as they are made, they are left out (about 4% of a rebuild of 4,000 unchanged
-    entries). `_frozen` gives them back after the build."""
+    frozen as soon as they are made, they are left out, which a rebuild with nothing to render
+    notices. `_frozen` gives them back after the build."""
     collecting = gc.isenabled()
     gc.disable()
     try:

@@ -33,8 +33,8 @@ _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
-# The values front matter holds most (dates, paragraph numbers), made without PyYAML's constructor:
-# for these spellings it gives the same value, and it costs more than the rest of a file's reading.
+# The values front matter holds most (dates, paragraph numbers), made without PyYAML's constructor,
+# which builds a node and dispatches on its tag for each; for these spellings it gives the same value.
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _DECIMAL = re.compile(r"(?:0|[1-9][0-9]*)\Z")
 # Event classes, looked up once: the builder compares types for every event of every file.
@@ -228,17 +228,8 @@ class _Builder:
         if tag == _STR:
             return value
         self.written[key] = value
-        if tag == _INT and _DECIMAL.match(value):
-            return int(value)
-        if tag == _TIMESTAMP and _DATE.match(value):
-            try:
-                return dt.date(int(value[:4]), int(value[5:7]), int(value[8:]))
-            except ValueError:
-                self.error(line, key, *impossible_date(value))
-                return None
-        node = yaml.ScalarNode(tag, value)
         try:
-            made: object = _CONSTRUCTOR.construct_object(node)
+            made = _construct(tag, value)
         except (ValueError, OverflowError):
             self.error(line, key, *impossible_date(value) if tag == _TIMESTAMP else
                        (f"`{value}` is not a valid value", "put it in quotes"))
@@ -254,6 +245,16 @@ class _Builder:
                 depth += 1
             elif isinstance(current, yaml.CollectionEndEvent):
                 depth -= 1
+
+
+def _construct(tag: str, value: str) -> object:
+    """The value of a plain scalar YAML tags `tag`, as PyYAML's safe constructor makes it; the dates and
+    whole numbers front matter holds most are made directly, as it would make them."""
+    if tag == _INT and _DECIMAL.match(value):
+        return int(value)
+    if tag == _TIMESTAMP and _DATE.match(value):
+        return dt.date(int(value[:4]), int(value[5:7]), int(value[8:]))
+    return _CONSTRUCTOR.construct_object(yaml.ScalarNode(tag, value))
 
 
 def _plain_tag(value: str) -> str:
