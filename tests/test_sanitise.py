@@ -163,6 +163,20 @@ def test_check_tells_what_readers_will_not_see(tmp_path: Path) -> None:
     assert '<p data-n="2"><span id="p-2"></span>A tip <img src="x"> and</p>\n then.\n' in page
 
 
+@pytest.mark.parametrize("declaration", ["<![an image](https://example.org/x.png)", "<![ x", "<![foo[bar]]>"])
+def test_a_markup_declaration_of_no_known_kind_is_told_and_left_out(tmp_path: Path, declaration: str) -> None:
+    """`<!` and `[` then anything but CDATA or an Office condition: browsers read a comment up to the
+    next `>`, and so does the build, which tells the curator instead of stopping with a traceback."""
+    body = f"{INTRO}<div>\n{declaration}\n</div>\n\nAfter <b>it</b>.\n{OUTRO}"
+    make_site(tmp_path, {"entries/cloud-shop.md": f"{HEAD}---\n{body}"})
+    result = cli(tmp_path, "build", "--content", "content", "--no-search")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ("warning: content/entries/cloud-shop.md:25: body: raw HTML left out of the page: "
+                             "a markup declaration\n")
+    page = (tmp_path / "site/entries/cloud-shop/index.html").read_text("utf-8")
+    assert "<![" not in page and "After <b>it</b>." in page
+
+
 def test_quotes_and_the_summary_check_read_what_readers_see(tmp_path: Path) -> None:
     body = (f"{INTRO}He said: <q>renting<br>is <b>cheaper</b></q><!-- owning --> than owning.\n\n"
             "<p>A raw paragraph says renting beats owning for the corner shops we visited this spring.</p>\n" + OUTRO)
