@@ -12,8 +12,8 @@ from __future__ import annotations
 import functools
 import html as htmllib
 import re
-from collections.abc import Callable, Iterator, MutableMapping
-from dataclasses import dataclass
+from collections.abc import Callable, MutableMapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from .sanitise import MAX_HTML_DEPTH, open_depth, removed, safe_url, sanitise
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from markdown_it.utils import OptionsDict
 
 # markdown-it stops parsing blocks nested this deep and silently drops the rest of the document, so
-# `deepest_line` reports where that would happen and the reader refuses the file instead. The cap also
+# `_scan` reports where that would happen and the reader refuses the file instead. The cap also
 # bounds inline work: 200,000 `[` take ~1.5 s at 20 and ~6 s at 100.
 MAX_NESTING = 20
 
@@ -144,19 +144,19 @@ def render_body(source: str, dialogue: bool = False) -> Body:
         elif kind == LIST:
             html.append(_list(chunk, texts))
         else:
-            depth, line = _html_depth(tokens, depth)
-            if line >= 0 and html_too_deep < 0:
-                html_too_deep = line + first_line
+            scan = _scan(tokens, depth)
+            depth = scan.depth
+            if scan.html_too_deep >= 0 and html_too_deep < 0:
+                html_too_deep = scan.html_too_deep + first_line
             if html_too_deep < 0:  # else the body is refused: reading its HTML would take too long
-                gone.extend((first_line + line, what) for line, what in _removals(tokens))
-                texts.extend(_texts(tokens))
+                gone.extend((first_line + line, what) for line, what in scan.removed)
+                texts.extend(scan.texts)
             count = _number(tokens, count, top, dialogue)
-            hrefs.extend((first_line + line, href) for line, href in token_hrefs(tokens))
+            hrefs.extend((first_line + line, href) for line, href in scan.hrefs)
             html.append(md.renderer.render(tokens, md.options, {}))
-            raw_html = raw_html or _needs_sanitising(tokens)
-            deepest = deepest_line(tokens)
-            if deepest >= 0 and too_deep < 0:
-                too_deep = deepest + first_line
+            raw_html = raw_html or scan.raw
+            if scan.too_deep >= 0 and too_deep < 0:
+                too_deep = scan.too_deep + first_line
     # The whole body at once: a tag opened in one block of raw HTML and closed in a later one
     # (<details> around Markdown) wraps what is between, as it does where the author previewed it.
     # A body refused for its depth is not sanitised (that is what would take too long) and shows nothing.
@@ -164,110 +164,101 @@ def render_body(source: str, dialogue: bool = False) -> Body:
     return Body(safe, count, " ".join(texts), too_deep, tuple(gone), html_too_deep, tuple(hrefs))
 
 
-def token_hrefs(tokens: list[Token]) -> Iterator[tuple[int, str]]:
-    """(0-based line, href) of each link and image among markdown-it's tokens."""
+@dataclass(slots=True)
+class _Scan:
+    """What one pass over a run of markdown-it's tokens finds (`_scan`); lines are 0-based in the run."""
+
+    depth: int  # elements raw HTML leaves open after the run
+    html_too_deep: int = -1  # line where raw HTML opens more than MAX_HTML_DEPTH elements, or -1
+    too_deep: int = -1  # line of the first container opened at the nesting cap (its content is dropped), or -1
+    raw: bool = False  # whether the run holds raw HTML, which only the sanitiser may let through
+    removed: list[tuple[int, str]] = field(default_factory=list)  # (line, what) the sanitiser takes out
+    texts: list[str] = field(default_factory=list)  # each block's text as the reader sees it
+    hrefs: list[tuple[int, str]] = field(default_factory=list)  # (line, href) of each link and image
+
+
+def _scan(tokens: list[Token], depth: int) -> _Scan:
+    """Read a run of tokens, with `depth` elements left open by raw HTML before it, in one pass: a body
+    has thousands of tokens, and one walk over them serves the link checks, the raw-HTML checks and
+    the text the quote checks read.
+
+    Once raw HTML opens more than MAX_HTML_DEPTH elements, its removals and texts are no longer read:
+    the body is refused, and reading HTML that deep is what would take too long.
+    """
+    scan = _Scan(depth)
     for token in tokens:
-        if token.type != "inline" or not token.children or not token.map:
-            continue
-        line = token.map[0]
-        for child in token.children:
-            if child.type in ("softbreak", "hardbreak"):
-                line += 1
-            elif child.type in ("link_open", "image"):
-                href = child.attrGet("href" if child.type == "link_open" else "src")
-                if isinstance(href, str):
-                    yield line, href
+        kind = token.type
+        if kind == "inline":
+            _scan_inline(token, scan)
+        elif kind == "html_block":
+            scan.raw = True
+            if scan.html_too_deep < 0 and _deeper(token, token.content, scan):
+                if what := removed(token.content):
+                    scan.removed.append((token.map[0] if token.map else 0, ", ".join(what)))
+                scan.texts.append(_html_text(token.content))
+        elif token.nesting == 1 and token.level >= MAX_NESTING - 1 and scan.too_deep < 0 and kind not in _LEAVES:
+            scan.too_deep = token.map[0] if token.map else 0
+    return scan
 
 
-def _html_depth(tokens: list[Token], depth: int) -> tuple[int, int]:
-    """The elements raw HTML leaves open after `tokens`, when `depth` were open before them; and the
-    0-based line where more than MAX_HTML_DEPTH are open, or -1."""
-    for token in tokens:
-        for html in _raw_html(token):
-            depth = open_depth(html.content, depth)
-            if depth > MAX_HTML_DEPTH:
-                return depth, token.map[0] if token.map else 0
-    return depth, -1
-
-
-def _raw_html(token: Token) -> list[Token]:
-    if token.type == "html_block":
-        return [token]
-    return [child for child in token.children or () if child.type == "html_inline"]
-
-
-def _needs_sanitising(tokens: list[Token]) -> bool:
-    """Only raw HTML can bring what the sanitiser removes: markdown-it's own output is on its allow-list
-    (tests check that sanitising it changes nothing a browser sees), and skipping it keeps builds fast."""
-    return any(map(_has_html, tokens))
-
-
-def _texts(tokens: list[Token]) -> list[str]:
-    """The plain text of each block of text, as the reader sees it once raw HTML is sanitised."""
-    md = _md()
-    texts = []
-    for token in tokens:
-        if token.type == "inline":
-            if not _has_html(token):
-                texts.append(_plain(token))
-            elif (text := _tagged_text(token)) is not None:
-                texts.append(text)
-            else:
-                texts.append(_html_text(md.renderer.render(token.children or [], md.options, {})))
-        elif token.type == "html_block":
-            texts.append(_html_text(token.content))
-    return texts
+def _deeper(token: Token, html: str, scan: _Scan) -> bool:
+    """Count the elements raw `html` (in `token`) leaves open; False once they are too many."""
+    scan.depth = open_depth(html, scan.depth)
+    if scan.depth > MAX_HTML_DEPTH:
+        scan.html_too_deep = token.map[0] if token.map else 0
+        return False
+    return True
 
 
 _BREAKS = {"softbreak": " ", "hardbreak": "  "}  # as _html_text leaves "\n" and "<br />\n"
 _BARE_TAG = re.compile(r"</?([a-z][a-z0-9]*)\s*/?>\Z")  # a tag with no attributes
 
 
-def _tagged_text(inline: Token) -> str | None:
-    """The text of an inline token whose raw HTML is only bare inline tags and line breaks (`<small>`,
-    `</sup>`, `<br>`), as _html_text gives it without rendering and sanitising the line: the inline
-    tags, markdown-it's (emphasis, links) and the raw ones, vanish, a break is a space, text stays as
-    it is. None for any other token. Archived pages are full of such lines."""
-    parts = []
+def _scan_inline(inline: Token, scan: _Scan) -> None:
+    """An inline token's links, raw HTML and text, for `_scan`.
+
+    Its text is taken from its children when its raw HTML, if any, is only bare inline tags and line
+    breaks (`<small>`, `</sup>`, `<br>`), as _html_text gives it, without rendering and sanitising the
+    line: the inline tags, markdown-it's (emphasis, links) and the raw ones, vanish, a break is a
+    space, text stays as it is. Archived pages are full of such lines. Any other markup has the line
+    rendered and read by _html_text."""
+    line = inline.map[0] if inline.map else 0
+    parts: list[str] = []
+    html = hard = False
+    tagged = True  # the text can be taken from the children
     for child in inline.children or ():
         kind = child.type
         if kind == "text" or kind == "code_inline":
             parts.append(child.content)
         elif kind in _BREAKS:
+            line += 1
             parts.append(_BREAKS[kind])
-        elif child.nesting and child.tag in _INLINE_TAGS:
-            parts.append("")
-        elif kind == "html_inline" and (tag := _BARE_TAG.match(child.content)) is not None:
-            if tag[1] in _INLINE_TAGS:
-                parts.append("")
-            elif tag[1] == "br":
-                parts.append(" ")
+            hard = hard or kind == "hardbreak"
+        elif kind == "html_inline":
+            html = scan.raw = True
+            if scan.html_too_deep < 0 and _deeper(inline, child.content, scan) and (what := removed(child.content)):
+                scan.removed.append((line, ", ".join(what)))
+            if tagged and (tag := _BARE_TAG.match(child.content)) is not None and (
+                    tag[1] in _INLINE_TAGS or tag[1] == "br"):
+                parts.append("" if tag[1] in _INLINE_TAGS else " ")
             else:
-                return None
+                tagged = False
         else:
-            return None
-    return "".join(parts)
-
-
-def _has_html(token: Token) -> bool:
-    """Whether a block token is raw HTML or has raw HTML inline."""
-    return token.type == "html_block" or any(child.type == "html_inline" for child in token.children or ())
-
-
-def _removals(tokens: list[Token]) -> list[tuple[int, str]]:
-    """(0-based line, what) for each piece of raw HTML the sanitiser takes something out of."""
-    found = []
-    for token in tokens:
-        if token.type == "html_block" and (what := removed(token.content)):
-            found.append((token.map[0] if token.map else 0, ", ".join(what)))
-        elif token.type == "inline" and _has_html(token):
-            line = token.map[0] if token.map else 0
-            for child in token.children or ():
-                if child.type in ("softbreak", "hardbreak"):
-                    line += 1
-                elif child.type == "html_inline" and (what := removed(child.content)):
-                    found.append((line, ", ".join(what)))
-    return found
+            if kind == "link_open" or kind == "image":
+                href = child.attrGet("href" if kind == "link_open" else "src")
+                if isinstance(href, str) and inline.map:
+                    scan.hrefs.append((line, href))
+            if not (child.nesting and child.tag in _INLINE_TAGS):
+                tagged = False
+    if scan.html_too_deep >= 0:
+        return
+    if not html:  # a line break is one space, as in _plain
+        scan.texts.append(_plain(inline) if hard else "".join(parts))
+    elif tagged:
+        scan.texts.append("".join(parts))
+    else:
+        md = _md()
+        scan.texts.append(_html_text(md.renderer.render(inline.children or [], md.options, {})))
 
 
 _INLINE_TAGS = frozenset({"a", "abbr", "b", "bdi", "bdo", "cite", "code", "del", "dfn", "em", "i", "ins", "kbd",
@@ -498,26 +489,17 @@ def render_page(source: str) -> Body:
     md = _md()
     tokens = md.parse(source)
     html = md.renderer.render(tokens, md.options, {})
-    _, html_too_deep = _html_depth(tokens, 0)
-    hrefs = tuple(token_hrefs(tokens))
-    if html_too_deep >= 0:  # refused: reading its HTML would take too long
-        return Body("", 0, "", deepest_line(tokens), (), html_too_deep, hrefs)
-    return Body(sanitise(html) if _needs_sanitising(tokens) else html, 0, "", deepest_line(tokens),
-                tuple(_removals(tokens)), hrefs=hrefs)
+    scan = _scan(tokens, 0)
+    if scan.html_too_deep >= 0:  # refused: reading its HTML would take too long
+        return Body("", 0, "", scan.too_deep, (), scan.html_too_deep, tuple(scan.hrefs))
+    return Body(sanitise(html) if scan.raw else html, 0, "", scan.too_deep, tuple(scan.removed),
+                hrefs=tuple(scan.hrefs))
 
 
 def render_inline(source: str) -> str:
     """One line of inline Markdown (emphasis, links, code) as HTML, with no paragraph around it."""
     html: str = _md().renderInline(source)
     return html
-
-
-def deepest_line(tokens: list[Token]) -> int:
-    """The source line of the first container opened at the nesting cap (its content is dropped), or -1."""
-    for token in tokens:
-        if token.nesting == 1 and token.level >= MAX_NESTING - 1 and token.type not in _LEAVES:
-            return token.map[0] if token.map else 0
-    return -1
 
 
 def _plain(inline: Token) -> str:
