@@ -13,11 +13,12 @@ import functools
 import html
 import re
 from collections.abc import Callable
-from html.parser import HTMLParser
 from importlib.metadata import version
 from urllib.parse import urljoin
 
 import css_inline
+
+from .htmlreader import HTMLReader
 
 WIDTH = 78  # the plain text's longest line
 _HREF = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
@@ -65,7 +66,7 @@ class References:
         return "\n".join(f"[{n}] {url}" for n, url in enumerate(self.urls, 1))
 
 
-class _Text(HTMLParser):
+class _Text(HTMLReader):
     """Rendered Markdown -> plain text: paragraphs apart, list items as `- `, links as `[n]`."""
 
     BLOCKS = frozenset(("p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "ul", "ol"))

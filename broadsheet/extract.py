@@ -16,13 +16,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from email.utils import parsedate_tz
-from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import trafilatura
 
 from .charset import named, sniff
 from .dates import as_date
+from .htmlreader import HTMLReader
 from .ingest import IngestError, decoded
 
 # trafilatura logs what it could not parse; `add` reports its own one-line errors, so keep stderr to those.
@@ -95,7 +95,7 @@ def _meta_charset(raw: bytes) -> str:
     return m[1].decode("ascii") if m else ""
 
 
-class _Meta(HTMLParser):
+class _Meta(HTMLReader):
     """Collects <title>, <meta>, <link rel=canonical>, JSON-LD, and the visible text blocks."""
 
     def __init__(self) -> None:
@@ -203,8 +203,13 @@ def stated_date(value: str) -> str:
 
 
 def _absolute(url: str, base: str) -> str:
-    url = urljoin(base, url.strip()) if base else url.strip()
-    return url if urlsplit(url).scheme.lower() in ("http", "https") and urlsplit(url).hostname else ""
+    """`url` read against the page's address `base`, if it is an http(s) address; else ""."""
+    try:
+        url = urljoin(base, url.strip()) if base else url.strip()
+        parts = urlsplit(url)
+    except ValueError:  # an unclosed `[` of an IPv6 host, say: no address a page could be at
+        return ""
+    return url if parts.scheme.lower() in ("http", "https") and parts.hostname else ""
 
 
 def _without_site(title: str, site: str) -> str:

@@ -57,7 +57,10 @@ def parse(raw: bytes, name: str) -> Feed:
     """The feed's items in the feed's order; FeedError when there is no feed to read."""
     if raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
         return _json_feed(raw, name)
-    parsed = feedparser.parse(raw)  # bytes, never a string: given a string, feedparser may fetch it
+    try:
+        parsed = feedparser.parse(raw)  # bytes, never a string: given a string, feedparser may fetch it
+    except Exception as exc:  # feedparser's loose parser has its own bugs on broken markup (a KeyError)
+        raise FeedError(f"{name} is not a feed feedparser can read (it stopped with {exc!r})") from None
     if not parsed.get("version") and not parsed.entries:
         problem = parsed.get("bozo_exception")
         raise FeedError(f"{name} is not a feed feedparser can read ({problem or 'no RSS or Atom found'})")

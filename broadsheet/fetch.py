@@ -80,7 +80,11 @@ def fetch(url: str, limits: Limits) -> Response:
         except (OSError, http.client.HTTPException) as exc:
             raise FetchError(f"cannot fetch {url}: {getattr(exc, 'strerror', None) or exc!r}") from None
         if status in _REDIRECTS and "location" in headers:
-            target = urljoin(current, headers["location"])
+            try:
+                target = urljoin(current, headers["location"])
+            except ValueError:  # an unclosed `[` of an IPv6 host, say
+                raise FetchError(f"cannot fetch {url}: it redirects to {headers['location']!r}, "
+                                 "which is not a valid address") from None
             if urlsplit(target).scheme.lower() not in ("http", "https"):
                 raise FetchError(f"cannot fetch {url}: it redirects to {target}, which is not an http(s) address")
             if hop == limits.redirects:
@@ -96,7 +100,10 @@ def fetch(url: str, limits: Limits) -> Response:
 
 def _exchange(url: str, limits: Limits, deadline: float) -> tuple[int, str, dict[str, str], bytes | None]:
     """One request: status, reason, headers (lower-case names) and, unless it redirects, the body."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # an unclosed `[` of an IPv6 host, say
+        raise FetchError(f"cannot fetch {url}: not a valid address (check the host name)") from None
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https") or not parts.hostname:
         raise FetchError(f"cannot fetch {url}: only http:// and https:// addresses can be added")

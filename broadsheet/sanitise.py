@@ -12,8 +12,9 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from html.parser import HTMLParser
 from typing import TYPE_CHECKING
+
+from .htmlreader import HTMLReader
 
 if TYPE_CHECKING:
     import nh3
@@ -118,7 +119,7 @@ def sanitise(html: str) -> str:
     return _cleaner().clean(html)
 
 
-class _Inventory(HTMLParser):
+class _Inventory(HTMLReader):
     """The comments, elements and attributes of a fragment, as counts."""
 
     def __init__(self, html: str) -> None:
@@ -148,15 +149,6 @@ class _Inventory(HTMLParser):
     def unknown_decl(self, data: str) -> None:
         self.comments += 1
 
-    def parse_marked_section(self, i: int, report: bool = True) -> int:
-        # Python's parser stops with an AssertionError at a `<![` it has no name for (`<![an image]`);
-        # a browser reads it, like any other `<!` it does not know, as a comment up to the next `>`.
-        try:
-            return super().parse_marked_section(i, report)
-        except AssertionError:
-            self.comments += 1
-            end = self.rawdata.find(">", i + 3)
-            return end + 1 if end >= 0 else -1
 
 
 _PLAIN_TAG = re.compile(r"</?([a-z][a-z0-9]*)\s*/?>")

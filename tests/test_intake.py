@@ -279,6 +279,17 @@ def test_a_redirect_to_another_scheme_is_refused(tmp_path: Path, server: Server,
           f"cannot fetch {server.base}/moved: it redirects to {target}, which is not an http(s) address")
 
 
+def test_a_redirect_to_no_valid_address_is_refused(tmp_path: Path, server: Server) -> None:
+    server.routes["/moved"] = Route(302, {"Location": "http://[::1/story"})
+    fails(tmp_path / "content", f"{server.base}/moved",
+          f"cannot fetch {server.base}/moved: it redirects to 'http://[::1/story', which is not a valid address")
+
+
+def test_an_address_that_is_no_valid_address_is_refused(tmp_path: Path) -> None:
+    fails(tmp_path / "content", "http://[::1/story", "cannot fetch http://[::1/story: not a valid address (check "
+          "the host name)")
+
+
 def test_a_slow_server_times_out(tmp_path: Path, server: Server) -> None:
     server.routes["/slow"] = Route(headers={"Content-Type": "text/html"}, body=b"<p>late</p>", delay=1.5)
     fails(tmp_path / "content", f"{server.base}/slow", f"cannot fetch {server.base}/slow: no complete answer "
@@ -592,6 +603,53 @@ def test_check_warns_when_two_entries_share_a_source(tmp_path: Path) -> None:
 
 
 # --- regenerating the goldens ---------------------------------------------------------------------------------
+
+# Markup that parsers give up at: declarations, misnested elements, broken addresses, entities and JSON.
+HOSTILE_PAGE = ["<html>", "<head>", "<title>", "</title>", '<meta charset="x-unknown">', "<meta charset=utf-16>",
+                '<meta property="og:title" content="T">', '<meta property=article:published_time content="2020-13-45">',
+                '<script type="application/ld+json">', '{"@type": "NewsArticle", "headline": ', '"x"', "[", "]",
+                "{", "}", '"author": {"name": [1, {"x": null}]}', '"datePublished": 12', "</script>", "<body>",
+                "<article>", "</article>", "<p>", "</p>", "<div>", "<br>", "Some words here.", "中文段落。",
+                "<![x", "<![ x", "<!--", "-->", "&#0;", "&#xD800;", "\x00", "\ufeff", "<h1>", "</h1>",
+                '<time datetime="2020-02-30">', '<a href="javascript:x">', "<table><tr><td>", "x" * 600,
+                '<base href="//evil">', '<link rel=canonical href="http://[::1">', "<svg>", "<noscript>"]
+HOSTILE_FEED = ['<?xml version="1.0"?>', '<rss version="2.0">', "<channel>", "<title>", "</title>", "<item>", "</item>",
+                "<link>", "</link>", "<pubDate>", "</pubDate>", "Mon, 32 Foo 2020",
+                '<feed xmlns="http://www.w3.org/2005/Atom">', "<entry>", "</entry>",
+                '<!DOCTYPE x [<!ENTITY e "&e;&e;">]>', "&e;", "<![CDATA[", "]]>", "https://example.org/a",
+                "http://[::1", "javascript:alert(1)", "\x00", "中文", "<author><name>", "</name></author>",
+                "</channel></rss>", "</feed>"]
+
+
+def test_no_page_or_feed_stops_add() -> None:
+    """Whatever a page or a feed holds, reading it gives a draft or one clear refusal, never an exception:
+    random pages and feeds of hostile markup, in several encodings."""
+    import os
+    import random
+
+    from broadsheet import extract, feeds, ingest
+
+    seed = int(os.environ.get("BROADSHEET_SEED") or random.randrange(2**32))
+    print(f"pages and feeds from seed {seed} (BROADSHEET_SEED={seed} repeats them)")
+    rng = random.Random(seed)
+    for _ in range(600):
+        page = "".join(rng.choice(HOSTILE_PAGE) for _ in range(rng.randint(1, 40)))
+        raw = page.encode(rng.choice(["utf-8", "gbk", "utf-16", "latin-1"]), "replace")
+        feed = "".join(rng.choice(HOSTILE_FEED) for _ in range(rng.randint(1, 30))).encode()
+        declared = rng.choice(["", "utf-8", "bogus"])
+        try:
+            extract.page(raw, "story.html", declared, "https://example.org/a")
+            ingest.make_draft(raw, "story.html")
+        except ingest.IngestError:
+            pass
+        except Exception as exc:
+            raise AssertionError(f"seed {seed}: {exc!r} on the page {page!r}") from exc
+        try:
+            feeds.parse(feed, "feed.xml")
+        except feeds.FeedError:
+            pass
+        except Exception as exc:
+            raise AssertionError(f"seed {seed}: {exc!r} on the feed {feed!r}") from exc
 
 def regenerate(tmp: Path) -> None:
     GOLDEN.mkdir(exist_ok=True)
