@@ -1,13 +1,15 @@
 """`bench/versions.py COMMIT`: this checkout's cold build against an earlier commit's, on the same digest.
 
 What a feature costs is the difference between two versions of Broadsheet, so both build the same
-synthetic corpus (bench/corpus/<N>/) in alternating pairs, exactly as run.py pairs Broadsheet with
+synthetic corpus (bench/corpus/<N>/), or with --real the archive-shaped one (bench/corpus/real-<N>/,
+real.py), in alternating pairs, exactly as run.py pairs Broadsheet with
 Hugo (harness.py): a new output folder each run, `sync` inside the timed span, deletions only once the
 block's pairs have run and never within a minute of a timed run, the machine's load checked. The
 other version is checked out into a worktree beside the corpus, with its modules compiled to bytecode
 as this one's are, and removed at the end. The ratio is this checkout's time over the other's.
 
     .venv/bin/python bench/versions.py 8613bf2^1 --entries 4000 --runs 9
+    .venv/bin/python bench/versions.py c013680 --real --runs 5
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from pathlib import Path
 
 from harness import Harness, Refused, Side
 from measure import BenchError, Run
+from real import ENTRIES as REAL_ENTRIES
+from real import corpus as real_corpus
 from run import CORPORA, REFUSED, REPO, SCRATCH, corpus, python, with_cache
 
 
@@ -51,7 +55,8 @@ def side(harness: Harness, root: Path, name: str, content: Path, flags: Sequence
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Time this checkout's cold build against an earlier commit's.")
     ap.add_argument("commit", help="the commit to compare with, e.g. 8613bf2^1")
-    ap.add_argument("--entries", type=int, default=4000, help="corpus size (default: %(default)s)")
+    ap.add_argument("--entries", type=int, help=f"corpus size (default: 4000, or {REAL_ENTRIES} with --real)")
+    ap.add_argument("--real", action="store_true", help="build the archive-shaped corpus instead of the synthetic one")
     ap.add_argument("--runs", type=int, default=7, help="pairs (default: %(default)s)")
     ap.add_argument("--search", action="store_true", help="build with search (default: --no-search)")
     ap.add_argument("--force", action="store_true",
@@ -61,9 +66,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     worktree: Path | None = None
     try:
         harness = Harness(SCRATCH, REPO, args.force)
-        content = corpus(args.entries, harness)
+        entries = args.entries or (REAL_ENTRIES if args.real else 4000)
+        content = real_corpus(entries, harness) if args.real else corpus(entries, harness)
         worktree = checkout(args.commit)
-        title = f"{args.entries:,} cold{'' if args.search else ', no search'}: this checkout / {args.commit}"
+        title = (f"{entries:,}{' archive-shaped' if args.real else ''} cold{'' if args.search else ', no search'}: "
+                 f"this checkout / {args.commit}")
         try:
             harness.block(title, max(1, args.runs), side(harness, REPO, "this", content, flags),
                           side(harness, worktree, "other", content, flags), args.commit)
