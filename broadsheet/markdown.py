@@ -241,9 +241,11 @@ def _scan_inline(inline: Token, scan: _Scan) -> None:
             html = scan.raw = True
             if scan.html_too_deep < 0 and _deeper(inline, child.content, scan) and (what := removed(child.content)):
                 scan.removed.append((line, ", ".join(what)))
-            if tagged and (tag := _BARE_TAG.match(child.content)) is not None and (
-                    tag[1] in _INLINE_TAGS or tag[1] == "br"):
-                parts.append("" if tag[1] in _INLINE_TAGS else " ")
+            tag = _BARE_TAG.match(child.content) if tagged else None
+            if tag is not None and tag[1] in _INLINE_TAGS:
+                parts.append("")
+            elif tag is not None and tag[1] == "br":
+                parts.append(" ")
             else:
                 tagged = False
         else:

@@ -150,7 +150,6 @@ class _Inventory(HTMLReader):
         self.comments += 1
 
 
-
 _PLAIN_TAG = re.compile(r"</?([a-z][a-z0-9]*)\s*/?>")
 
 

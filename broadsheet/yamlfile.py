@@ -210,8 +210,7 @@ class _Builder:
                 self.error(line, path, f"duplicate key (first set on line {lines[path]})", "keep only one of them")
                 self.skip(value_event, events)
             else:
-                if event.anchor:
-                    self.refuse_anchor(event, line, path)
+                self.refuse_anchor(event, line, path)
                 lines[path] = line
                 result[name] = self.node(value_event, events, path, depth + 1)
         return result
