@@ -109,18 +109,23 @@ def build(options: Options, env: jinja2.Environment | None = None) -> Result:
         exists = options.out.is_dir()
         previous, as_saved = _load_frozen(options.out) if options.use_cache and exists else (Cache(), False)
         staged = staging_dir(options.out)
+        saving: cache_store.Saving | None = None
         try:
             with pagefind.Indexing(staged) as indexing:
                 new = render_site(options, previous, env, Staged(staged, indexing))
+                if options.use_cache and (new.cache != previous or not as_saved):
+                    saving = cache_store.Saving(options.out, new.cache)
                 if new.changed or new.written or new.removed or new.reindex or not exists:
-                    publish(options, new, staged, indexing)
+                    publish(options, new, staged, indexing, saving)
+            if saving is not None:
+                with contextlib.suppress(OSError):  # a cache that cannot be saved only makes the next build slower
+                    saving.finish()
         finally:  # Ctrl-C and SIGTERM included: a half-built staging folder is never left behind
             shutil.rmtree(staged, ignore_errors=True)
+            if saving is not None:
+                saving.discard()
         if not options.use_cache:
             cache_store.forget(options.out)
-        elif new.cache != previous or not as_saved:
-            with contextlib.suppress(OSError):  # a cache that cannot be saved only makes the next build slower
-                cache_store.save(options.out, new.cache)
     return Result(pages=new.pages, entries=len(new.digest.entries), rendered=new.rendered,
                   written=len(new.changed) + len(new.written), indexed=bool(new.reindex),
                   seconds=time.perf_counter() - started, warnings=new.digest.warnings)
@@ -154,13 +159,18 @@ def _frozen() -> Iterator[None]:
         gc.unfreeze()
 
 
-def publish(options: Options, new: Rendered, staged: Path, indexing: pagefind.Indexing) -> None:
-    """Complete the new site in `staged`, beside the old one, wait for its index, and swap it in."""
+def publish(options: Options, new: Rendered, staged: Path, indexing: pagefind.Indexing,
+            saving: cache_store.Saving | None = None) -> None:
+    """Complete the new site in `staged`, beside the old one, wait for its index, and swap it in;
+    `saving`'s cache is written while Pagefind indexes."""
     done = new.changed.keys() | new.written
     stage(options.out, staged, new.changed, [p for p in new.cache.outputs if p not in done])
     for shard in new.shards:  # render_site adds those whose pages it wrote all of
         if shard.folder in new.reindex and shard.folder not in indexing.added:
             indexing.add(shard)
+    if saving is not None:
+        with contextlib.suppress(OSError):  # as in build: the next build would only be slower
+            saving.write()
     indexing.wait()
     pagefind.keep(staged, new.shards, new.reindex, options.out)  # the indexes whose pages are unchanged
     cache_store.forget(options.out)
@@ -175,15 +185,14 @@ def render_site(options: Options, previous: Cache, env: jinja2.Environment | Non
     says where the changed pages go: see Staged and InPlace.
     """
     env = env if env is not None else make_env(options.templates)
-    # With no previous output every page is rendered: the templates compile while the entries are read.
-    ahead = functools.partial(preload, env, template_names(env)) if not previous.outputs else None
+    ahead = _Ahead(env, previous)
     content = read_content(options.content, options.drafts, mapper=functools.partial(pmap, meanwhile=ahead),
                            known=previous.entries, seen=previous.stamps, known_editions=previous.editions,
                            base_url=options.base_url)
     digest = collect(content, previous.related)
     shared = shared_values(digest)
     renderer = Renderer(options.templates, shared, env)
-    templates, references = template_digests(renderer.env, previous.templates)
+    templates, references = ahead.digests()
     specs = plan(digest, shared, templates)
     assets = read_assets(options.assets)
     links.verify(digest, [*(spec.path for spec in specs), *assets])
@@ -216,6 +225,31 @@ def render_site(options: Options, previous: Cache, env: jinja2.Environment | Non
     return Rendered(cache=cache, changed=changed, written=written,
                     removed=tuple(sorted(set(previous.outputs) - set(outputs))),
                     shards=shards, reindex=reindex, pages=len(specs), rendered=len(todo), digest=digest)
+
+
+class _Ahead:
+    """The work on templates that needs no content, done while the workers read the entries (pmap's
+    `meanwhile`): their digests, and with no previous output (every page is rendered) compiling them.
+    A broken template is reported after the content's own errors, as if its turn came after reading."""
+
+    def __init__(self, env: jinja2.Environment, previous: Cache) -> None:
+        self.env, self.previous = env, previous
+        self.result: tuple[dict[str, str], dict[str, frozenset[str]]] | BuildError | None = None
+
+    def __call__(self) -> None:
+        if not self.previous.outputs:
+            preload(self.env, template_names(self.env))
+        try:
+            self.result = template_digests(self.env, self.previous.templates)
+        except BuildError as exc:
+            self.result = exc
+
+    def digests(self) -> tuple[dict[str, str], dict[str, frozenset[str]]]:
+        """template_digests' answer, from the read phase."""
+        result = self.result if self.result is not None else template_digests(self.env, self.previous.templates)
+        if isinstance(result, BuildError):
+            raise result
+        return result
 
 
 PageResult = tuple[str, str, bytes | None]  # path, sha256, and the bytes unless they were written to `staged`

@@ -16,6 +16,7 @@ import gc
 import hashlib
 import os
 import pickle
+import struct
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -24,9 +25,13 @@ from . import ENGINE
 from .files import Stamp
 from .model import Edition, Entry
 
-FORMAT = 6  # 2: one search fingerprint per index shard; 3: template references; 4: verified when moved;
-# 5: editions; 6: the header pickled apart, before the cache
+FORMAT = 7  # 2: one search fingerprint per index shard; 3: template references; 4: verified when moved;
+# 5: editions; 6: the header pickled apart, before the cache; 7: the header after the cache, found by a trailer
 INDEX_ENTRY = "pagefind-entry.json"  # names every other file of a Pagefind index, by its hash
+# The file's last bytes: a mark, then where the header starts. The cache comes first, so that it can
+# be written while the site it describes is still being finished (Saving).
+_TRAILER = struct.Struct("<8sQ")
+_MARK = b"bs-cache"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,13 +73,20 @@ def load_checked(out: Path) -> tuple[Cache, bool]:
     gc.disable()
     try:
         with open(path, "rb") as handle:
+            handle.seek(-_TRAILER.size, os.SEEK_END)
+            mark, header = _TRAILER.unpack(handle.read(_TRAILER.size))
+            if mark != _MARK:
+                return Cache(), False
+            handle.seek(header)
             stamp, saved_id, seals = pickle.load(handle)
             if stamp != (FORMAT, ENGINE):
                 return Cache(), False
+            handle.seek(0)
             cache = pickle.load(handle)
         if not isinstance(cache, Cache):
             return Cache(), False
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError,
+            struct.error):
         return Cache(), False
     finally:
         if collecting:
@@ -106,13 +118,41 @@ def forget(out: Path) -> None:
 
 
 def save(out: Path, cache: Cache) -> None:
-    """Save `cache` for the site now in `out`: a header to check first, then the cache itself, which
-    is not unpickled when the header says it is another engine's."""
-    path = cache_path(out)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_suffix(".tmp")
-    seals = {folder: _sha_of(out / folder / INDEX_ENTRY) for folder in cache.searched}
-    with open(temp, "wb") as handle:
-        pickle.dump(((FORMAT, ENGINE), site_id(out), seals), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        pickle.dump(cache, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(temp, path)
+    """Save `cache` for the site now in `out`."""
+    Saving(out, cache).finish()
+
+
+class Saving:
+    """A cache saved in two steps: the cache itself (`write`), then a header naming the site folder it
+    describes (`finish`), which a load checks first: a cache is not unpickled when the header says it
+    is another engine's. A one-shot build writes the cache while Pagefind indexes the site, and the
+    header once the site is swapped into place and its indexes are final.
+
+    Until `finish` the cache is a temporary file beside where it goes, which no build reads."""
+
+    def __init__(self, out: Path, cache: Cache) -> None:
+        self.out, self.cache = out, cache
+        self.temp = cache_path(out).with_suffix(".tmp")
+        self.written = False
+
+    def write(self) -> None:
+        if self.written:
+            return
+        self.temp.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.temp, "wb") as handle:
+            pickle.dump(self.cache, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        self.written = True
+
+    def finish(self) -> None:
+        self.write()
+        seals = {folder: _sha_of(self.out / folder / INDEX_ENTRY) for folder in self.cache.searched}
+        with open(self.temp, "ab") as handle:
+            header = handle.tell()
+            pickle.dump(((FORMAT, ENGINE), site_id(self.out), seals), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            handle.write(_TRAILER.pack(_MARK, header))
+        os.replace(self.temp, cache_path(self.out))
+
+    def discard(self) -> None:
+        """Delete what `write` wrote, if `finish` did not move it into place."""
+        with contextlib.suppress(OSError):
+            self.temp.unlink()

@@ -42,14 +42,37 @@ def test_a_cache_written_by_another_engine_is_ignored(tmp_path: Path, monkeypatc
     assert again.rendered == first.pages
 
 
-def test_a_cache_in_the_previous_layout_is_ignored(tmp_path: Path) -> None:
-    """Format 5 pickled header and cache as one tuple; reading it now gives an empty cache, not an error."""
+@pytest.mark.parametrize("layout", [5, 6])
+def test_a_cache_in_an_earlier_layout_is_ignored(tmp_path: Path, layout: int) -> None:
+    """Format 5 pickled header and cache as one tuple, format 6 the header and then the cache; reading
+    either now gives an empty cache, not an error, and the next build renders every page."""
     content = make_site(tmp_path)
     first = build(Options(content=content, out=tmp_path / "site", search=False))
     saved = cache.load(tmp_path / "site")
+    assert saved.outputs
+    header = ((layout, cache.ENGINE), cache.site_id(tmp_path / "site"), {})
     with open(cache.cache_path(tmp_path / "site"), "wb") as handle:
-        pickle.dump(((5, cache.ENGINE), cache.site_id(tmp_path / "site"), {}, saved), handle)
+        if layout == 5:
+            pickle.dump((*header, saved), handle)
+        else:
+            pickle.dump(header, handle)
+            pickle.dump(saved, handle)
     assert cache.load(tmp_path / "site") == cache.Cache()
+    assert build(Options(content=content, out=tmp_path / "site", search=False)).rendered == first.pages
+
+
+def test_a_cache_cut_short_is_ignored(tmp_path: Path) -> None:
+    """A cache file truncated anywhere (a full disk, a copy interrupted) reads as no cache."""
+    content = make_site(tmp_path)
+    first = build(Options(content=content, out=tmp_path / "site", search=False))
+    path = cache.cache_path(tmp_path / "site")
+    whole = path.read_bytes()
+    for size in (0, 7, len(whole) // 2, len(whole) - 1):
+        path.write_bytes(whole[:size])
+        assert cache.load(tmp_path / "site") == cache.Cache(), size
+    path.write_bytes(whole)
+    assert cache.load(tmp_path / "site").outputs
+    path.write_bytes(whole[:-1])
     assert build(Options(content=content, out=tmp_path / "site", search=False)).rendered == first.pages
 
 
@@ -93,13 +116,14 @@ def test_a_build_killed_before_saving_its_cache_leaves_none(tmp_path: Path, monk
     build(Options(content=content, out=tmp_path / "site", search=False))
     (content / "topics.yaml").write_text(TOPICS.replace("Retail", "Shops"), encoding="utf-8")
 
-    def killed(out: Path, new: cache.Cache) -> None:
+    def killed(saving: cache.Saving) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cache, "save", killed)
+    monkeypatch.setattr(cache.Saving, "finish", killed)
     with pytest.raises(KeyboardInterrupt):
         build(Options(content=content, out=tmp_path / "site", search=False))
     assert not cache.cache_path(tmp_path / "site").exists()  # the old cache went before the swap
+    assert not list(cache.cache_path(tmp_path / "site").parent.iterdir())  # nor is a half-saved one left
     monkeypatch.undo()
     build(Options(content=content, out=tmp_path / "site", search=False))
     build(Options(content=content, out=tmp_path / "clean", search=False, use_cache=False))
