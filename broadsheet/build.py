@@ -13,7 +13,7 @@ import hashlib
 import itertools
 import shutil
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,6 +72,7 @@ class Staged:
 
     folder: Path
     indexing: pagefind.Indexing
+    saving: cache_store.Saving | None = None  # where the new cache goes, a part at a time (see Saving)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,21 +110,20 @@ def build(options: Options, env: jinja2.Environment | None = None) -> Result:
         exists = options.out.is_dir()
         previous, as_saved = _load_frozen(options.out) if options.use_cache and exists else (Cache(), False)
         staged = staging_dir(options.out)
-        saving: cache_store.Saving | None = None
+        saving = cache_store.Saving(options.out) if options.use_cache else None
         try:
             with pagefind.Indexing(staged) as indexing:
-                new = render_site(options, previous, env, Staged(staged, indexing))
-                if options.use_cache and (new.cache != previous or not as_saved):
-                    saving = cache_store.Saving(options.out, new.cache)
+                new = render_site(options, previous, env, Staged(staged, indexing, saving))
+                if new.cache == previous and as_saved:
+                    saving = None  # the cache saved is the new one already
                 if new.changed or new.written or new.removed or new.reindex or not exists:
                     publish(options, new, staged, indexing, saving)
             if saving is not None:
-                with contextlib.suppress(OSError):  # a cache that cannot be saved only makes the next build slower
-                    saving.finish()
+                _quietly(saving.finish, new.cache)
         finally:  # Ctrl-C and SIGTERM included: a half-built staging folder is never left behind
             shutil.rmtree(staged, ignore_errors=True)
-            if saving is not None:
-                saving.discard()
+            if options.use_cache:
+                cache_store.Saving(options.out).discard()  # what was written of a cache not finished
         if not options.use_cache:
             cache_store.forget(options.out)
     return Result(pages=new.pages, entries=len(new.digest.entries), rendered=new.rendered,
@@ -169,8 +169,7 @@ def publish(options: Options, new: Rendered, staged: Path, indexing: pagefind.In
         if shard.folder in new.reindex and shard.folder not in indexing.added:
             indexing.add(shard)
     if saving is not None:
-        with contextlib.suppress(OSError):  # as in build: the next build would only be slower
-            saving.write()
+        _quietly(saving.write, new.cache)
     indexing.wait()
     pagefind.keep(staged, new.shards, new.reindex, options.out)  # the indexes whose pages are unchanged
     cache_store.forget(options.out)
@@ -203,7 +202,11 @@ def render_site(options: Options, previous: Cache, env: jinja2.Environment | Non
     parts = search.parts([spec.path for spec in specs if spec.indexed]) if options.search else ()
     staged = mode.folder if isinstance(mode, Staged) else None
     indexing = mode.indexing if isinstance(mode, Staged) else None
-    pages = render_pages(PageWriter(renderer, previous.outputs, staged), todo, parts, indexing)
+    entries = {e.digest: e for e in content.entries}
+    # A first build renders every page, on every core: meanwhile, this process writes the cache's entries.
+    saving = mode.saving if isinstance(mode, Staged) and not previous.outputs else None
+    early = functools.partial(_quietly, saving.begin, entries) if saving is not None else None
+    pages = render_pages(PageWriter(renderer, previous.outputs, staged), todo, parts, indexing, early)
     hashes = {path: sha for path, sha, _ in pages} | {path: _sha(data) for path, data in assets.items()}
     outputs = {path: previous.outputs[path] for path in fingerprints if path not in hashes}
     outputs.update({path: (fingerprints.get(path, "asset"), sha) for path, sha in hashes.items()})
@@ -219,7 +222,7 @@ def render_site(options: Options, previous: Cache, env: jinja2.Environment | Non
     # Of the same shape, collect took the related entries from the previous build: so are their slugs.
     related = previous.related if previous.related[0] == digest.shape else (
         digest.shape, {slug: tuple(e.slug for e in rel) for slug, rel in digest.related.items()})
-    cache = Cache(entries={e.digest: e for e in content.entries}, outputs=outputs,
+    cache = Cache(entries=entries, outputs=outputs,
                   searched={shard.folder: shard.fingerprint for shard in shards}, related=related,
                   stamps=content.stamps, templates=references, editions={e.digest: e for e in content.editions})
     return Rendered(cache=cache, changed=changed, written=written,
@@ -234,7 +237,7 @@ class _Ahead:
 
     def __init__(self, env: jinja2.Environment, previous: Cache) -> None:
         self.env, self.previous = env, previous
-        self.result: tuple[dict[str, str], dict[str, frozenset[str]]] | BuildError | None = None
+        self.result: tuple[Mapping[str, str], dict[str, frozenset[str]]] | BuildError | None = None
 
     def __call__(self) -> None:
         if not self.previous.outputs:
@@ -244,7 +247,7 @@ class _Ahead:
         except BuildError as exc:
             self.result = exc
 
-    def digests(self) -> tuple[dict[str, str], dict[str, frozenset[str]]]:
+    def digests(self) -> tuple[Mapping[str, str], dict[str, frozenset[str]]]:
         """template_digests' answer, from the read phase."""
         result = self.result if self.result is not None else template_digests(self.env, self.previous.templates)
         if isinstance(result, BuildError):
@@ -256,9 +259,11 @@ PageResult = tuple[str, str, bytes | None]  # path, sha256, and the bytes unless
 
 
 def render_pages(writer: PageWriter, todo: list[PageSpec], parts: Sequence[search.Part],
-                 indexing: pagefind.Indexing | None) -> list[PageResult]:
+                 indexing: pagefind.Indexing | None, meanwhile: Callable[[], object] | None = None,
+                 ) -> list[PageResult]:
     """Render `todo`, entry pages first and an index part at a time: with `indexing`, once the workers
-    have written every page of one of `parts`, it goes there, and Pagefind indexes it while they go on."""
+    have written every page of one of `parts`, it goes there, and Pagefind indexes it while they go on.
+    `meanwhile` runs in this process while the workers render (pbatches')."""
     parts = parts if indexing is not None else ()
     if indexing is not None:
         indexing.expect(len(parts))
@@ -272,7 +277,8 @@ def render_pages(writer: PageWriter, todo: list[PageSpec], parts: Sequence[searc
     least = LIST_PAGES if len(listing) >= LIST_PAGES else MIN_ITEMS
     ends = list(itertools.accumulate(len(batch) for batch in batches))
     pages: list[PageResult] = []
-    for n, done in enumerate(pbatches(writer, [spec for batch in batches for spec in batch], ends, least)):
+    specs = [spec for batch in batches for spec in batch]
+    for n, done in enumerate(pbatches(writer, specs, ends, least, meanwhile)):
         pages += done
         if n < len(parts) and indexing is not None and _wrote_all(done, parts[n]):
             indexing.add(parts[n])
@@ -301,6 +307,12 @@ class PageWriter:
             return spec.path, sha, data
         write_file(self.staged, spec.path, data)
         return spec.path, sha, None
+
+
+def _quietly(step: Callable[..., object], *args: object) -> None:
+    """A step of saving the cache: a cache that cannot be saved only makes the next build slower."""
+    with contextlib.suppress(OSError):
+        step(*args)
 
 
 def _old_sha(outputs: Mapping[str, tuple[str, str]], path: str) -> str:

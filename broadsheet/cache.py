@@ -26,10 +26,11 @@ from .files import Stamp
 from .model import Edition, Entry
 
 FORMAT = 7  # 2: one search fingerprint per index shard; 3: template references; 4: verified when moved;
-# 5: editions; 6: the header pickled apart, before the cache; 7: the header after the cache, found by a trailer
+# 5: editions; 6: the header pickled apart, before the cache; 7: the entries, the rest of the cache, then the
+# header, found by a trailer
 INDEX_ENTRY = "pagefind-entry.json"  # names every other file of a Pagefind index, by its hash
 # The file's last bytes: a mark, then where the header starts. The cache comes first, so that it can
-# be written while the site it describes is still being finished (Saving).
+# be written while the site it describes is still being made (Saving).
 _TRAILER = struct.Struct("<8sQ")
 _MARK = b"bs-cache"
 
@@ -82,9 +83,10 @@ def load_checked(out: Path) -> tuple[Cache, bool]:
             if stamp != (FORMAT, ENGINE):
                 return Cache(), False
             handle.seek(0)
-            cache = pickle.load(handle)
-        if not isinstance(cache, Cache):
+            entries, cache = pickle.load(handle), pickle.load(handle)
+        if not isinstance(cache, Cache) or not isinstance(entries, dict):
             return Cache(), False
+        cache = replace(cache, entries=entries)
     except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError,
             struct.error):
         return Cache(), False
@@ -119,33 +121,40 @@ def forget(out: Path) -> None:
 
 def save(out: Path, cache: Cache) -> None:
     """Save `cache` for the site now in `out`."""
-    Saving(out, cache).finish()
+    Saving(out).finish(cache)
 
 
 class Saving:
-    """A cache saved in two steps: the cache itself (`write`), then a header naming the site folder it
-    describes (`finish`), which a load checks first: a cache is not unpickled when the header says it
-    is another engine's. A one-shot build writes the cache while Pagefind indexes the site, and the
-    header once the site is swapped into place and its indexes are final.
+    """A cache saved in steps, each as early as the build can take it: its entries (`begin`, while the
+    workers render a first build's pages), the rest of it (`write`, while Pagefind indexes), then a
+    header naming the site folder it describes (`finish`, once the site is in place with its final
+    indexes). A load checks the header first: a cache is not unpickled when it is another engine's.
 
     Until `finish` the cache is a temporary file beside where it goes, which no build reads."""
 
-    def __init__(self, out: Path, cache: Cache) -> None:
-        self.out, self.cache = out, cache
+    def __init__(self, out: Path) -> None:
+        self.out = out
         self.temp = cache_path(out).with_suffix(".tmp")
-        self.written = False
+        self.entries: dict[str, Entry] | None = None  # those written, once they are
+        self.written = False  # the rest of the cache too
 
-    def write(self) -> None:
-        if self.written:
-            return
+    def begin(self, entries: dict[str, Entry]) -> None:
         self.temp.parent.mkdir(parents=True, exist_ok=True)
         with open(self.temp, "wb") as handle:
-            pickle.dump(self.cache, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        self.written = True
+            pickle.dump(entries, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        self.entries, self.written = entries, False
 
-    def finish(self) -> None:
-        self.write()
-        seals = {folder: _sha_of(self.out / folder / INDEX_ENTRY) for folder in self.cache.searched}
+    def write(self, cache: Cache) -> None:
+        if cache.entries is not self.entries:  # not begun, or with other entries
+            self.begin(cache.entries)
+        if not self.written:
+            with open(self.temp, "ab") as handle:
+                pickle.dump(replace(cache, entries={}), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            self.written = True
+
+    def finish(self, cache: Cache) -> None:
+        self.write(cache)
+        seals = {folder: _sha_of(self.out / folder / INDEX_ENTRY) for folder in cache.searched}
         with open(self.temp, "ab") as handle:
             header = handle.tell()
             pickle.dump(((FORMAT, ENGINE), site_id(self.out), seals), handle, protocol=pickle.HIGHEST_PROTOCOL)
@@ -153,6 +162,6 @@ class Saving:
         os.replace(self.temp, cache_path(self.out))
 
     def discard(self) -> None:
-        """Delete what `write` wrote, if `finish` did not move it into place."""
+        """Delete what was written, if `finish` did not move it into place."""
         with contextlib.suppress(OSError):
             self.temp.unlink()

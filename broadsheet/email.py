@@ -13,12 +13,13 @@ import functools
 import html
 import re
 from collections.abc import Callable
-from importlib.metadata import version
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
-import css_inline
-
 from .htmlreader import HTMLReader
+
+if TYPE_CHECKING:
+    import css_inline
 
 WIDTH = 78  # the plain text's longest line
 _HREF = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
@@ -27,6 +28,8 @@ _LEAD = re.compile(r"^( *)((?:[-*] |\[\d+\] |\d+\. )?)")  # a line's indent, and
 
 @functools.cache
 def _inliner() -> css_inline.CSSInliner:
+    import css_inline  # here, not above: only pages with a finishing step need it
+
     # Never fetch: a stylesheet the template links to would be read from the network at build time.
     return css_inline.CSSInliner(load_remote_stylesheets=False, keep_style_tags=False, keep_link_tags=False)
 
@@ -41,7 +44,11 @@ FINISH: dict[str, Callable[[str], str]] = {"email.html": inline_css}  # template
 
 def finisher(template: str) -> str:
     """What a template's output depends on besides its source: the version of its finishing step."""
-    return f"css-inline {version('css-inline')}" if template in FINISH else ""
+    if template not in FINISH:
+        return ""
+    from importlib.metadata import version  # here, not above: a tenth of a rebuild's start-up
+
+    return f"css-inline {version('css-inline')}"
 
 
 def absolute(fragment: str, base: str) -> str:

@@ -8,14 +8,15 @@ run in this process, where forking would cost more than it saves.
 from __future__ import annotations
 
 import gc
-import multiprocessing
-import multiprocessing.pool
 import os
 import signal
 from collections.abc import Callable, Iterator, Sequence
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from . import libc
+
+if TYPE_CHECKING:
+    import multiprocessing.pool
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -43,7 +44,7 @@ def pbatches(fn: Callable[[T], R], items: Sequence[T], ends: Sequence[int],
     process once the workers have the first batch (before it, when there are no workers)."""
     bounds = list(zip([0, *ends[:-1]], ends, strict=True))
     count = workers()
-    if count == 1 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
+    if count == 1 or len(items) < min_items or not _can_fork():
         if meanwhile is not None:
             meanwhile()
         for start, end in bounds:
@@ -68,7 +69,15 @@ def pbatches(fn: Callable[[T], R], items: Sequence[T], ends: Sequence[int],
         _give_back_memory()
 
 
+def _can_fork() -> bool:
+    import multiprocessing  # here, not above: a rebuild with little to do starts no workers
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
 def _pool(count: int) -> multiprocessing.pool.Pool:
+    import multiprocessing
+
     # Ctrl-C goes to the whole process group. Workers ignore it, so only this process stops, tears
     # the pool down and reports one clean line; signals are held back while forking so that no
     # worker runs this process's handlers before its own are set.

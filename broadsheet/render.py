@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -82,7 +82,7 @@ def month_name(month: int) -> str:
 
 
 def template_digests(env: jinja2.Environment, known: Mapping[str, frozenset[str]] | None = None,
-                     ) -> tuple[dict[str, str], dict[str, frozenset[str]]]:
+                     ) -> tuple[Mapping[str, str], dict[str, frozenset[str]]]:
     """Each template's hash, covering the templates it extends, includes or imports; and what each
     template refers to, by fingerprint of its name and source, for `known` on the next build.
 
@@ -110,10 +110,32 @@ def template_digests(env: jinja2.Environment, known: Mapping[str, frozenset[str]
                 closure(ref, seen)
         return seen
 
-    digests = {name: fingerprint(ENGINE, email.finisher(name),
-                                 *(sources.get(n, "") for n in sorted(closure(name, {name}))))
-               for name in sources}
-    return digests, {keys[name]: refs[name] for name in sources}
+    def digest(name: str) -> str:
+        return fingerprint(ENGINE, email.finisher(name), *(sources.get(n, "") for n in sorted(closure(name, {name}))))
+
+    return _Lazy(digest, sources), {keys[name]: refs[name] for name in sources}
+
+
+class _Lazy(Mapping[str, str]):
+    """name -> make(name) for each name in `names`, each made when first read: a template no page uses
+    (the email ones, in a digest without editions) is never hashed, nor its finishing step looked up."""
+
+    def __init__(self, make: Callable[[str], str], names: Iterable[str]) -> None:
+        self._make, self._names = make, list(names)
+        self._made: dict[str, str] = {}
+
+    def __getitem__(self, name: str) -> str:
+        if name not in self._made:
+            if name not in self._names:
+                raise KeyError(name)
+            self._made[name] = self._make(name)
+        return self._made[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
 
 
 def template_names(env: jinja2.Environment) -> list[str]:

@@ -116,7 +116,7 @@ def test_a_build_killed_before_saving_its_cache_leaves_none(tmp_path: Path, monk
     build(Options(content=content, out=tmp_path / "site", search=False))
     (content / "topics.yaml").write_text(TOPICS.replace("Retail", "Shops"), encoding="utf-8")
 
-    def killed(saving: cache.Saving) -> None:
+    def killed(saving: cache.Saving, new: cache.Cache) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(cache.Saving, "finish", killed)
