@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import replace
-from pathlib import Path
 
 from . import __version__, fragments, links
 from .errors import ContentError, closest
@@ -67,7 +67,7 @@ class EntryReader:
         kind = f.choice("kind", KINDS)
         body = render_body(body_text, dialogue=kind == "interview")
         errors.extend(body_problems(path, body_text, body, body_line))
-        slug = Path(path).name[:-3]
+        slug = os.path.basename(path)[:-3]  # no Path object: this runs once per entry
         found, rewrites, problems = links.find(body.hrefs, body_line, path, "entries", entry_output(slug))
         errors.extend(problems)
         source = self.source(f, draft)

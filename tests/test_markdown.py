@@ -198,7 +198,8 @@ def _reference(source: str, dialogue: bool, monkeypatch: pytest.MonkeyPatch) -> 
     import broadsheet.markdown as md
 
     with monkeypatch.context() as patch:  # nothing is plain, a heading or a list: markdown-it does it all
-        for name in ("_PLAIN_LINE", "_INLINE", "_HEADING", "_ITEM"):
+        patch.setattr(md, "_plain_line", lambda line: False)
+        for name in ("_INLINE", "_HEADING", "_ITEM"):
             patch.setattr(md, name, re.compile(r"(?!)"))
         scan = md._scan  # and the sanitiser sees everything
         patch.setattr(md, "_scan", lambda tokens, depth: dataclasses.replace(scan(tokens, depth), raw=True))
