@@ -51,13 +51,25 @@ class EntryReader:
         self.spellings = {kind: _spellings(getattr(registry, kind).values())
                           for kind in ("topics", "people", "organizations")}
 
-    def __call__(self, item: tuple[str, bytes]) -> tuple[Entry | None, list[ContentError]]:
+    def __call__(self, item: tuple[str, bytes | None]) -> tuple[Entry | None, list[ContentError], str]:
+        """The entry in the file `item` names, read from its bytes, or from the file when they are None;
+        the problems that keep it out; and the SHA-256 of the bytes it read itself ('' if given them)."""
         path, raw = item
         errors: list[ContentError] = []
-        entry = self.read(path, raw, errors)
-        return (entry if not errors else None), errors
+        sha = ""
+        if raw is None:
+            try:
+                with open(path, "rb") as handle:
+                    raw = handle.read()
+            except OSError as exc:
+                return None, [ContentError(path, 1, "", f"cannot read file: {exc.strerror}")], ""
+            sha = hashlib.sha256(raw).hexdigest()
+        entry = self.read(path, raw, errors, sha)
+        return (entry if not errors else None), errors, sha
 
-    def read(self, path: str, raw: bytes, errors: list[ContentError]) -> Entry | None:
+
+    def read(self, path: str, raw: bytes, errors: list[ContentError], sha: str = "") -> Entry | None:
+        """The entry in `raw`, the bytes of the file at `path` (`sha` their SHA-256, if known)."""
         opened = front_matter(path, raw, errors)
         if opened is None:
             return None
@@ -85,7 +97,7 @@ class EntryReader:
             organizations=self.refs(f, "organizations"), curator_note=f.text("curator_note", False),
             draft=draft, body_html=links.rewrite(body.html, rewrites), paragraphs=body.paragraphs,
             words=count_words(body.text, words),
-            digest=entry_digest(path, hashlib.sha256(raw).hexdigest(), self.registry.digest),
+            digest=entry_digest(path, sha or hashlib.sha256(raw).hexdigest(), self.registry.digest),
             notes=removed_notes(path, body, body_line), links=found)
         return entry
 

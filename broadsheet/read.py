@@ -28,8 +28,8 @@ from .registry import read_registry, read_site
 # the same clock tick as the read could change again without its stamp changing (coarse file system
 # clocks), so it is read again next time. Git treats its "racily clean" index entries the same way.
 RACY_NS = 2_000_000_000
-Mapper = Callable[[Callable[[tuple[str, bytes]], tuple[Entry | None, list[ContentError]]],
-                   Sequence[tuple[str, bytes]]], Iterable[tuple[Entry | None, list[ContentError]]]]
+Parsed = tuple[Entry | None, list[ContentError], str]  # what EntryReader gives for a file
+Mapper = Callable[[Callable[[tuple[str, bytes | None]], Parsed], Sequence[tuple[str, bytes | None]]], Iterable[Parsed]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,15 +76,24 @@ def read_content(content: Path, drafts: bool = False, mapper: Mapper | None = No
         digests[rel] = entry_digest(rel, old[1], registry.digest)
         return digests[rel] in known
 
-    files = list_markdown(content, "entries", root, errors, notes, unchanged, trusted=seen)
-    reused, todo, stamps = _sort_out(files, seen, digests, known, registry.digest)
+    if seen or known:
+        files = list_markdown(content, "entries", root, errors, notes, unchanged, trusted=seen)
+        reused, todo, stamps = _sort_out(files, seen, digests, known, registry.digest)
+    else:  # nothing to reuse: each file is read by the worker that parses it, not one by one here
+        files = list_markdown(content, "entries", root, errors, notes, lambda rel, stamp: True)
+        reused, todo, stamps = [], [(rel, None) for rel, _, _ in files], {}
+    listed = {rel: stamp for rel, _, stamp in files}
+    settled = time.time_ns() - RACY_NS
     if todo:
         prepare_markdown()
     every = list(reused)
-    for entry, problems in (mapper or _serial_map)(EntryReader(registry, unread), todo):
+    for (rel, _), (entry, problems, sha) in zip(todo, (mapper or _serial_map)(EntryReader(registry, unread), todo),
+                                               strict=True):
         errors.extend(problems)
         if entry is not None:
             every.append(entry)
+        if sha and listed[rel][0] < settled:  # read by the worker: see _sort_out
+            stamps[rel] = (listed[rel], sha)
     entries = [entry for entry in every if drafts or not entry.draft]
     notes.extend(note for entry in entries for note in entry.notes)
     pages = read_pages(content, root, errors, notes)
@@ -107,12 +116,12 @@ def read_content(content: Path, drafts: bool = False, mapper: Mapper | None = No
 
 def _sort_out(files: list[tuple[str, bytes | None, Stamp]], seen: Mapping[str, tuple[Stamp, str]],
               digests: Mapping[str, str], known: Mapping[str, Entry], registry_digest: str,
-              ) -> tuple[list[Entry], list[tuple[str, bytes]], dict[str, tuple[Stamp, str]]]:
+              ) -> tuple[list[Entry], list[tuple[str, bytes | None]], dict[str, tuple[Stamp, str]]]:
     """The entries known already, the files still to parse, and the stamps worth remembering."""
     settled = time.time_ns() - RACY_NS
     stamps: dict[str, tuple[Stamp, str]] = {}
     reused: list[Entry] = []
-    todo: list[tuple[str, bytes]] = []
+    todo: list[tuple[str, bytes | None]] = []
     for rel, raw, stamp in files:
         sha = seen[rel][1] if raw is None else hashlib.sha256(raw).hexdigest()
         if stamp[0] < settled:
@@ -125,8 +134,8 @@ def _sort_out(files: list[tuple[str, bytes | None, Stamp]], seen: Mapping[str, t
     return reused, todo, stamps
 
 
-def _serial_map(reader: Callable[[tuple[str, bytes]], tuple[Entry | None, list[ContentError]]],
-                files: Sequence[tuple[str, bytes]]) -> list[tuple[Entry | None, list[ContentError]]]:
+def _serial_map(reader: Callable[[tuple[str, bytes | None]], Parsed],
+                files: Sequence[tuple[str, bytes | None]]) -> list[Parsed]:
     return [reader(item) for item in files]
 
 

@@ -278,6 +278,28 @@ def test_an_entry_file_saved_a_while_ago_is_not_read_again(tmp_path: Path, monke
     assert opened == [] and (again.rendered, again.written) == (0, 0)
 
 
+def test_a_first_build_past_the_worker_pool_leaves_no_file_to_read_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first build has each file read by the worker that parses it: the stamps it remembers come back
+    from the workers, so the next build opens none of the published entries' files (drafts, which the
+    cache does not keep, are read on every build)."""
+    import random
+
+    from broadsheet.parallel import MIN_ITEMS
+    from tests.corpus import write_digest
+
+    content = tmp_path / "content"
+    write_digest(content, MIN_ITEMS + 40, random.Random(5))
+    age(content)
+    first = build(Options(content=content, out=tmp_path / "site", search=False))
+    opened = opened_entries(monkeypatch)
+    again = build(Options(content=content, out=tmp_path / "site", search=False))
+    drafts = sorted(p.name for p in (content / "entries").glob("*.md") if "\ndraft: true" in p.read_text())
+    assert sorted(name for name in opened if name != "about.md") == drafts  # and the free page
+    assert first.entries + len(drafts) > MIN_ITEMS  # the first build read them in the worker pool
+    assert (again.rendered, again.written) == (0, 0) and first.rendered == again.pages
+
+
 def test_a_file_written_just_before_the_build_is_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Its stamp may not change on a second save within the same clock tick, so it is not trusted yet.
     content = make_site(tmp_path)
