@@ -162,6 +162,9 @@ class Saving:
         os.replace(self.temp, cache_path(self.out))
 
     def discard(self) -> None:
-        """Delete what was written, if `finish` did not move it into place."""
+        """Delete what was written, if `finish` did not move it into place, and the cache folder if
+        that leaves it empty: a first build that fails leaves nothing behind."""
         with contextlib.suppress(OSError):
             self.temp.unlink()
+        with contextlib.suppress(OSError):
+            self.temp.parent.rmdir()  # refused while it holds a cache
