@@ -67,7 +67,6 @@ class EntryReader:
         entry = self.read(path, raw, errors, sha)
         return (entry if not errors else None), errors, sha
 
-
     def read(self, path: str, raw: bytes, errors: list[ContentError], sha: str = "") -> Entry | None:
         """The entry in `raw`, the bytes of the file at `path` (`sha` their SHA-256, if known)."""
         opened = front_matter(path, raw, errors)
