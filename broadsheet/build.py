@@ -114,16 +114,16 @@ def build(options: Options, env: jinja2.Environment | None = None) -> Result:
         try:
             with pagefind.Indexing(staged) as indexing:
                 new = render_site(options, previous, env, Staged(staged, indexing, saving))
-                if new.cache == previous and as_saved:
-                    saving = None  # the cache saved is the new one already
+                # Unless the cache saved is the new one already.
+                to_save = saving if new.cache != previous or not as_saved else None
                 if new.changed or new.written or new.removed or new.reindex or not exists:
-                    publish(options, new, staged, indexing, saving)
-            if saving is not None:
-                _quietly(saving.finish, new.cache)
+                    publish(options, new, staged, indexing, to_save)
+            if to_save is not None:
+                _quietly(to_save.finish, new.cache)
         finally:  # Ctrl-C and SIGTERM included: a half-built staging folder is never left behind
             shutil.rmtree(staged, ignore_errors=True)
-            if options.use_cache:
-                cache_store.Saving(options.out).discard()  # what was written of a cache not finished
+            if saving is not None:
+                saving.discard()  # what was written of a cache not finished
         if not options.use_cache:
             cache_store.forget(options.out)
     return Result(pages=new.pages, entries=len(new.digest.entries), rendered=new.rendered,

@@ -76,14 +76,12 @@ def read_content(content: Path, drafts: bool = False, mapper: Mapper | None = No
         digests[rel] = entry_digest(rel, old[1], registry.digest)
         return digests[rel] in known
 
-    if seen or known:
-        files = list_markdown(content, "entries", root, errors, notes, unchanged, trusted=seen)
-        reused, todo, stamps = _sort_out(files, seen, digests, known, registry.digest)
-    else:  # nothing to reuse: each file is read by the worker that parses it, not one by one here
-        files = list_markdown(content, "entries", root, errors, notes, lambda rel, stamp: True)
-        reused, todo, stamps = [], [(rel, None) for rel, _, _ in files], {}
+    # With nothing to reuse, no file is read here one by one: each is read by the worker that parses it.
+    files = list_markdown(content, "entries", root, errors, notes,
+                          unchanged if seen or known else lambda rel, stamp: True, trusted=seen)
+    settled = time.time_ns() - RACY_NS  # see RACY_NS
+    reused, todo, stamps = _sort_out(files, seen, digests, known, registry.digest, settled)
     listed = {rel: stamp for rel, _, stamp in files}
-    settled = time.time_ns() - RACY_NS
     if todo:
         prepare_markdown()
     every = list(reused)
@@ -92,7 +90,7 @@ def read_content(content: Path, drafts: bool = False, mapper: Mapper | None = No
         errors.extend(problems)
         if entry is not None:
             every.append(entry)
-        if sha and listed[rel][0] < settled:  # read by the worker: see _sort_out
+        if sha and listed[rel][0] < settled:  # the file was read by the worker, not by _sort_out
             stamps[rel] = (listed[rel], sha)
     entries = [entry for entry in every if drafts or not entry.draft]
     notes.extend(note for entry in entries for note in entry.notes)
@@ -115,14 +113,17 @@ def read_content(content: Path, drafts: bool = False, mapper: Mapper | None = No
 
 
 def _sort_out(files: list[tuple[str, bytes | None, Stamp]], seen: Mapping[str, tuple[Stamp, str]],
-              digests: Mapping[str, str], known: Mapping[str, Entry], registry_digest: str,
+              digests: Mapping[str, str], known: Mapping[str, Entry], registry_digest: str, settled: int,
               ) -> tuple[list[Entry], list[tuple[str, bytes | None]], dict[str, tuple[Stamp, str]]]:
-    """The entries known already, the files still to parse, and the stamps worth remembering."""
-    settled = time.time_ns() - RACY_NS
+    """The entries known already, the files still to parse (without their bytes if they were not read
+    here: no build saw them), and the stamps worth remembering, those changed before `settled`."""
     stamps: dict[str, tuple[Stamp, str]] = {}
     reused: list[Entry] = []
     todo: list[tuple[str, bytes | None]] = []
     for rel, raw, stamp in files:
+        if raw is None and rel not in seen:
+            todo.append((rel, None))  # its worker reads it; its stamp is remembered from the worker's answer
+            continue
         sha = seen[rel][1] if raw is None else hashlib.sha256(raw).hexdigest()
         if stamp[0] < settled:
             stamps[rel] = (stamp, sha)

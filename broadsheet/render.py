@@ -121,7 +121,7 @@ class _Lazy(Mapping[str, str]):
     (the email ones, in a digest without editions) is never hashed, nor its finishing step looked up."""
 
     def __init__(self, make: Callable[[str], str], names: Iterable[str]) -> None:
-        self._make, self._names = make, list(names)
+        self._make, self._names = make, dict.fromkeys(names)  # in order, and looked up at once
         self._made: dict[str, str] = {}
 
     def __getitem__(self, name: str) -> str:
