@@ -3,8 +3,10 @@
 The corpus (bench/corpus/real-<N>/, from make_real_corpus.py) is what real archives hold: long link
 lists, nested lists, code, tables and inline HTML, which Broadsheet's plain-paragraph fast path does
 not cover, so markdown-it renders nearly all of it. The floor is markdown-it alone rendering every
-entry body with the MarkdownIt instance broadsheet.markdown configures, spread over a pool of two
-forked processes (the machine's cores): no build can render those bodies faster than that.
+entry body with the MarkdownIt instance broadsheet.markdown configures, but with linkify-it as
+released instead of the project's own, spread over a pool of two forked processes (the machine's
+cores): markdown-it's own time for those bodies. The report also gives each build's ratio to the same
+floor process's time with the project's linkify-it.
 
 Two blocks, each --runs pairs alternating the build and the floor (A B, B A...; harness.py):
 
@@ -25,6 +27,7 @@ import json
 import multiprocessing
 import os
 import platform
+import statistics
 import sys
 import time
 from collections.abc import Sequence
@@ -58,18 +61,26 @@ def corpus(n: int, harness: Harness) -> Path:
 # --- the floor: markdown-it alone, over two processes ---------------------------------------------
 
 _BODIES: list[str] = []  # set before the pool forks, so the workers inherit the bodies instead of receiving them
+_LINKIFIERS: dict[bool, object] = {}  # as released (True) or the project's own (False); set before the fork
 
 
-def _render(index: int) -> int:
+def _render(task: tuple[int, bool]) -> int:
     from broadsheet import markdown
 
+    index, released = task
     # The configured instance itself (made once, before the fork), so the floor follows whatever
-    # broadsheet.markdown sets up: presets, options, plugins.
-    return len(markdown._md().render(_BODIES[index]))
+    # broadsheet.markdown sets up: presets, options, plugins; only its linkify-it is swapped.
+    md = markdown._md()
+    md.linkify = _LINKIFIERS[released]
+    return len(md.render(_BODIES[index]))
 
 
 def floor(content: Path, workers: int = WORKERS) -> dict[str, float | int]:
-    """Render every entry body of `content` with the project's MarkdownIt over `workers` processes."""
+    """Render every entry body of `content` with the project's MarkdownIt over `workers` processes:
+    first with linkify-it as released (the floor), then with the project's own linkify-it, which
+    skips its patterns where no address can be (markdown._linkifier), for the report's second ratio."""
+    from linkify_it import LinkifyIt
+
     from broadsheet import markdown
     from broadsheet.files import split_front_matter
 
@@ -79,15 +90,21 @@ def floor(content: Path, workers: int = WORKERS) -> dict[str, float | int]:
         if problem:
             raise SystemExit(f"{path}: {problem}")
         _BODIES.append(body)
-    markdown._md()
+    released = LinkifyIt()
+    released.set(markdown.LINKIFY_OPTIONS)
+    _LINKIFIERS.update({True: released, False: markdown._md().linkify})
+    seconds: dict[bool, float] = {}
+    html = 0
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        pool.map(_render, range(min(workers, len(_BODIES))), chunksize=1)  # untimed: the workers are up
-        started = time.perf_counter()
-        html = sum(pool.map(_render, range(len(_BODIES)), chunksize=8))
-        seconds = time.perf_counter() - started
+        pool.map(_render, [(i, True) for i in range(min(workers, len(_BODIES)))], chunksize=1)  # the workers are up
+        for kind in (True, False):
+            started = time.perf_counter()
+            html = sum(pool.map(_render, [(i, kind) for i in range(len(_BODIES))], chunksize=8))
+            seconds[kind] = time.perf_counter() - started
     markdown_bytes = sum(len(b.encode()) for b in _BODIES)
-    return {"seconds": seconds, "bodies": len(_BODIES), "markdown_bytes": markdown_bytes, "html_chars": html,
-            "mb_per_second_per_core": markdown_bytes / 1e6 / seconds / workers}
+    return {"seconds": seconds[True], "project_linkify_seconds": seconds[False], "bodies": len(_BODIES),
+            "markdown_bytes": markdown_bytes, "html_chars": html,
+            "mb_per_second_per_core": markdown_bytes / 1e6 / seconds[True] / workers}
 
 
 # --- the benchmark --------------------------------------------------------------------------------
@@ -130,6 +147,11 @@ def report(blocks: dict[str, Block], real: Real) -> str:
         lines.append(f"{block.title}: build {summary.ours_median:.2f} s, floor {summary.theirs_median:.2f} s "
                      f"(medians); build / floor per pair {summary.ratio_median:.3f} "
                      f"(range {summary.ratio_min:.3f}-{summary.ratio_max:.3f}){verdict}")
+        # The same pairs against markdown-it with the project's linkify-it, timed in the same floor runs.
+        ratios = sorted(ours.seconds / float(json.loads(floor.output.splitlines()[-1])["project_linkify_seconds"])
+                        for ours, floor in zip(block.ours, block.theirs, strict=True))
+        lines.append(f"  against markdown-it with Broadsheet's linkify-it: build / floor per pair "
+                     f"{statistics.median(ratios):.3f} (range {ratios[0]:.3f}-{ratios[-1]:.3f})")
     if real.floors:
         rates = sorted(float(f["mb_per_second_per_core"]) for f in real.floors)
         lines.append(f"markdown-it: {int(real.floors[0]['markdown_bytes']) / 1e6:.1f} MB of bodies, "

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, cast
 from .sanitise import MAX_HTML_DEPTH, open_depth, removed, safe_url, sanitise
 
 if TYPE_CHECKING:
+    from linkify_it import LinkifyIt
     from markdown_it import MarkdownIt
     from markdown_it.renderer import RendererHTML
     from markdown_it.token import Token
@@ -38,10 +39,7 @@ def _md() -> MarkdownIt:
 
     md = MarkdownIt("commonmark", {"html": True, "linkify": True, "typographer": False, "maxNesting": MAX_NESTING})
     md.enable(["table", "strikethrough", "linkify"]).use(footnote_plugin)
-    # Addresses written out with their scheme (and e-mail addresses) become links, as on GitHub; a bare
-    # `example.com` stays text, so prose mentioning a file name or a domain is left alone.
-    assert md.linkify is not None, "linkify-it-py is a dependency"
-    md.linkify.set({"fuzzy_link": False})
+    md.linkify = _linkifier()
     md.validateLink = safe_url  # type: ignore[method-assign]  # markdown-it's documented way to vet links
     # Wide code and tables scroll inside the column (see style.css): keyboard readers must be able to
     # focus them to scroll them. The sanitiser gives raw HTML's <pre> and <table> the same.
@@ -50,6 +48,37 @@ def _md() -> MarkdownIt:
     md.add_render_rule("table_open", lambda self, tokens, idx, options, env: '<table tabindex="0">\n')
     md.add_render_rule("paragraph_open", _paragraph_open)
     return md
+
+
+# Addresses written out with their scheme (and e-mail addresses) become links, as on GitHub; a bare
+# `example.com` stays text, so prose mentioning a file name or a domain is left alone.
+LINKIFY_OPTIONS = {"fuzzy_link": False}
+_SCHEMES = {"http:", "https:", "ftp:", "//", "mailto:"}  # linkify-it's own, which _linkable knows
+
+
+def _linkifier() -> LinkifyIt:
+    """linkify-it with LINKIFY_OPTIONS, skipping its patterns where `_linkable` rules an address out.
+
+    markdown-it asks it about every paragraph, list item and table cell, then about each piece of
+    text in those it may link: its patterns cover every script's punctuation and every top-level
+    domain, and took a sixth of the time of a build of archive-shaped bodies, whose link lists make
+    most of them ask. A substring test answers most of them: the links are the same (a test compares
+    the two on random text)."""
+    from linkify_it import LinkifyIt
+
+    class Linkifier(LinkifyIt):  # type: ignore[misc]  # linkify-it-py has no type hints
+        def pretest(self, text: str) -> bool:
+            return _linkable(text)  # text with no address in it has no piece with one
+
+        def test(self, text: str) -> bool:
+            return _linkable(text) and bool(super().test(text))
+
+    linkifier = Linkifier()
+    linkifier.set(LINKIFY_OPTIONS)
+    # _linkable knows these schemes and no fuzzy links: a linkify-it that knew others would link more.
+    assert {name for name in linkifier._compiled if name} == _SCHEMES, "linkify-it's schemes changed"
+    assert not linkifier._opts["fuzzy_link"] and not linkifier._opts["fuzzy_ip"]
+    return linkifier
 
 
 def _focusable(render: Callable[..., str]) -> Callable[..., str]:
@@ -336,7 +365,7 @@ def _markdown_run(pieces: list[tuple[int, str, str]], lines: list[str], start: i
 
 
 def _linkable(text: str) -> bool:
-    """Whether linkify may find an address in `text`. With `fuzzy_link` off (see `_md`) it needs an
+    """Whether linkify may find an address in `text`. With no fuzzy links (LINKIFY_OPTIONS) it needs an
     e-mail address's `@`, `mailto:`, or the `//` that its http(s), ftp and protocol-relative addresses
     all have; plain substring tests, as this runs on every line of every body."""
     return "//" in text or "@" in text or (":" in text and "mailto:" in text.lower())

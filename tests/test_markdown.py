@@ -335,3 +335,50 @@ def test_no_body_stops_the_reader() -> None:
             tags = [event for event in _Dom(body.html).events if event[0] == "<"]  # text may say anything
             assert not [tag for tag in tags if tag[1] == "script" or any(
                 re.match(r"(?:href|src)=\s*javascript:", attribute, re.I) for attribute in tag[2:])], (seed, source)
+
+
+# Addresses linkify-it links and near misses: schemes in any case, bare and escaped ones, e-mail
+# addresses, and text that only looks like them. Pieces are joined with and without spaces, so that
+# an address may follow a word, a tag or punctuation directly.
+_ADDRESS_PIECES = [
+    "http://a.example", "HTTP://B.EXAMPLE/X", "https://c.example/p?q=1#f", "Https://D.example", "ftp://f.example/x",
+    "//cdn.example/lib.js", "mailto:me@example.org", "MAILTO:Me@Example.org", "me@example.org", "a_b@c-d.example",
+    "user@localhost", "@handle", "a@b", "x@y.z", "http:/one-slash", "http:example", "www.example.com",
+    "example.com", "see: this", "x://y.example", "http\u017f://long-s.example", "1.2.3.4", "http://1.2.3.4:8080/",
+    "http://例え.jp/パス", "https://ex.example/é?q=ü", "[link](https://l.example) and", "<https://auto.example>",
+    '<a href="https://x.example">https://y.example</a>', "`https://code.example`", "\\http://esc.example",
+    "http&#58;//ent.example", "&#64;", "me&#64;example.org", "**https://bold.example**", "*mailto:e@example.org*",
+    "| https://cell.example | me@cell.example |", "|---|---|", "- https://item.example", "  - nested me@x.example",
+    "<b>x</b>@y.example", "(https://paren.example)", "https://trail.example.", "\uff1a//", "\u3000@",
+    "text", "words here", ":", "/", "//", "@", "...", "", "\n", "\n\n",
+]
+
+
+def test_linkify_links_what_linkify_it_as_released_links() -> None:
+    """The configured linkify-it skips its patterns where no address can be (`_linkifier`): every
+    document renders as with linkify-it itself."""
+    import os
+    import random
+
+    from linkify_it import LinkifyIt
+
+    import broadsheet.markdown as md
+
+    seed = int(os.environ.get("BROADSHEET_SEED") or random.randrange(2**32))
+    print(f"documents from seed {seed} (BROADSHEET_SEED={seed} repeats them)")
+    rng = random.Random(seed)
+    released = LinkifyIt()
+    released.set(md.LINKIFY_OPTIONS)
+    configured = md._md()
+    ours = configured.linkify
+    assert type(ours) is not LinkifyIt  # the shortcut is on, else this test compares a thing with itself
+    try:
+        for _ in range(3000):
+            document = "".join(rng.choice(_ADDRESS_PIECES) + rng.choice(["", " ", " ", "\n"])
+                               for _ in range(rng.randint(1, 12)))
+            configured.linkify = ours
+            fast = configured.render(document)
+            configured.linkify = released
+            assert fast == configured.render(document), (seed, document)
+    finally:
+        configured.linkify = ours
