@@ -168,3 +168,16 @@ def test_ascii_passages_are_cut_as_the_piece_pattern_cuts_them() -> None:
         assert count == len(pieces), (seed, passage)
         assert list(starts(count)) == ["".join(pieces[:k]).strip() for k in range(1, count + 1)], (seed, passage)
         assert list(ends(count)) == ["".join(pieces[-m:]).strip() for m in range(1, count + 1)], (seed, passage)
+
+
+def test_a_body_is_squeezed_as_splitting_and_joining_it_would() -> None:
+    """Differential: the body's shortcut (ASCII text with single spaces is kept) against squeeze."""
+    seed = random.randrange(1 << 30)
+    print(f"seed {seed}")
+    rng = random.Random(seed)
+    pieces = ["word", "Word.", " ", " ", " ", "  ", "\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1f", "\xa0",
+              "\u3000", "\u2028", "é", "x"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        fragments._squeezed.cache_clear()
+        assert fragments._squeezed(text) == " ".join(text.split()), (seed, text)
