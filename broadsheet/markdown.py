@@ -61,9 +61,9 @@ def _linkifier() -> LinkifyIt:
 
     markdown-it asks it about every paragraph, list item and table cell, then about each piece of
     text in those it may link: its patterns cover every script's punctuation and every top-level
-    domain, and took a sixth of the time of a build of archive-shaped bodies, whose link lists make
-    most of them ask. A substring test answers most of them: the links are the same (a test compares
-    the two on random text)."""
+    domain, and took about a seventh of the time of a build of archive-shaped bodies, whose link
+    lists make most of them ask. A substring test answers most of them: the links are the same (a
+    test compares the two on random text)."""
     from linkify_it import LinkifyIt
 
     class Linkifier(LinkifyIt):  # type: ignore[misc]  # linkify-it-py has no type hints
@@ -76,8 +76,9 @@ def _linkifier() -> LinkifyIt:
     linkifier = Linkifier()
     linkifier.set(LINKIFY_OPTIONS)
     # _linkable knows these schemes and no fuzzy links: a linkify-it that knew others would link more.
-    assert {name for name in linkifier._compiled if name} == _SCHEMES, "linkify-it's schemes changed"
-    assert not linkifier._opts["fuzzy_link"] and not linkifier._opts["fuzzy_ip"]
+    if {name for name in linkifier._compiled if name} != _SCHEMES or linkifier._opts["fuzzy_link"] \
+            or linkifier._opts["fuzzy_ip"]:
+        raise RuntimeError("linkify-it links more than _linkable knows: update _linkable and _SCHEMES")
     return linkifier
 
 
