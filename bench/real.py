@@ -3,10 +3,10 @@
 The corpus (bench/corpus/real-<N>/, from make_real_corpus.py) is what real archives hold: long link
 lists, nested lists, code, tables and inline HTML, which Broadsheet's plain-paragraph fast path does
 not cover, so markdown-it renders nearly all of it. The floor is markdown-it alone rendering every
-entry body with the MarkdownIt instance broadsheet.markdown configures, but with linkify-it as
-released instead of the project's own, spread over a pool of two forked processes (the machine's
-cores): markdown-it's own time for those bodies. The report also gives each build's ratio to the same
-floor process's time with the project's linkify-it.
+entry body with the MarkdownIt instance broadsheet.markdown configures, but with linkify-it and
+link normalisation as released instead of the project's shortcuts for them, spread over a pool of two
+forked processes (the machine's cores): markdown-it's own time for those bodies. The report also gives
+each build's ratio to the same floor process's time with the project's shortcuts.
 
 Two blocks, each --runs pairs alternating the build and the floor (A B, B A...; harness.py):
 
@@ -61,7 +61,8 @@ def corpus(n: int, harness: Harness) -> Path:
 # --- the floor: markdown-it alone, over two processes ---------------------------------------------
 
 _BODIES: list[str] = []  # set before the pool forks, so the workers inherit the bodies instead of receiving them
-_LINKIFIERS: dict[bool, object] = {}  # as released (True) or the project's own (False); set before the fork
+# linkify-it and normalizeLink as released (True) or the project's shortcuts (False); set before the fork
+_VARIANTS: dict[bool, tuple[object, object]] = {}
 
 
 def _render(task: tuple[int, bool]) -> int:
@@ -69,17 +70,18 @@ def _render(task: tuple[int, bool]) -> int:
 
     index, released = task
     # The configured instance itself (made once, before the fork), so the floor follows whatever
-    # broadsheet.markdown sets up: presets, options, plugins; only its linkify-it is swapped.
+    # broadsheet.markdown sets up: presets, options, plugins; only linkify-it and normalizeLink are swapped.
     md = markdown._md()
-    md.linkify = _LINKIFIERS[released]
+    md.linkify, md.normalizeLink = _VARIANTS[released]
     return len(md.render(_BODIES[index]))
 
 
 def floor(content: Path, workers: int = WORKERS) -> dict[str, float | int]:
     """Render every entry body of `content` with the project's MarkdownIt over `workers` processes:
-    first with linkify-it as released (the floor), then with the project's own linkify-it, which
-    skips its patterns where no address can be (markdown._linkifier), for the report's second ratio."""
+    first with linkify-it and normalizeLink as released (the floor), then with the project's shortcuts
+    for them (markdown._linkifier and markdown._normalized), for the report's second ratio."""
     from linkify_it import LinkifyIt
+    from markdown_it.common.normalize_url import normalizeLink
 
     from broadsheet import markdown
     from broadsheet.files import split_front_matter
@@ -92,7 +94,8 @@ def floor(content: Path, workers: int = WORKERS) -> dict[str, float | int]:
         _BODIES.append(body)
     released = LinkifyIt()
     released.set(markdown.LINKIFY_OPTIONS)
-    _LINKIFIERS.update({True: released, False: markdown._md().linkify})
+    project = markdown._md()
+    _VARIANTS.update({True: (released, normalizeLink), False: (project.linkify, project.normalizeLink)})
     seconds: dict[bool, float] = {}
     html = 0
     with multiprocessing.get_context("fork").Pool(workers) as pool:
@@ -102,7 +105,7 @@ def floor(content: Path, workers: int = WORKERS) -> dict[str, float | int]:
             html = sum(pool.map(_render, [(i, kind) for i in range(len(_BODIES))], chunksize=8))
             seconds[kind] = time.perf_counter() - started
     markdown_bytes = sum(len(b.encode()) for b in _BODIES)
-    return {"seconds": seconds[True], "project_linkify_seconds": seconds[False], "bodies": len(_BODIES),
+    return {"seconds": seconds[True], "shortcuts_seconds": seconds[False], "bodies": len(_BODIES),
             "markdown_bytes": markdown_bytes, "html_chars": html,
             "mb_per_second_per_core": markdown_bytes / 1e6 / seconds[True] / workers}
 
@@ -147,10 +150,10 @@ def report(blocks: dict[str, Block], real: Real) -> str:
         lines.append(f"{block.title}: build {summary.ours_median:.2f} s, floor {summary.theirs_median:.2f} s "
                      f"(medians); build / floor per pair {summary.ratio_median:.3f} "
                      f"(range {summary.ratio_min:.3f}-{summary.ratio_max:.3f}){verdict}")
-        # The same pairs against markdown-it with the project's linkify-it, timed in the same floor runs.
-        ratios = sorted(ours.seconds / float(json.loads(floor.output.splitlines()[-1])["project_linkify_seconds"])
+        # The same pairs against markdown-it with the project's shortcuts, timed in the same floor runs.
+        ratios = sorted(ours.seconds / float(json.loads(floor.output.splitlines()[-1])["shortcuts_seconds"])
                         for ours, floor in zip(block.ours, block.theirs, strict=True))
-        lines.append(f"  against markdown-it with Broadsheet's linkify-it: build / floor per pair "
+        lines.append(f"  against markdown-it with Broadsheet's shortcuts: build / floor per pair "
                      f"{statistics.median(ratios):.3f} (range {ratios[0]:.3f}-{ratios[-1]:.3f})")
     if real.floors:
         rates = sorted(float(f["mb_per_second_per_core"]) for f in real.floors)

@@ -177,7 +177,7 @@ def test_the_floor_renders_every_body_with_the_projects_markdown_it(tmp_path: Pa
     assert found["bodies"] == 6
     assert found["markdown_bytes"] == sum(len(b.encode()) for b in bodies)
     assert found["html_chars"] == sum(len(markdown._md().render(b)) for b in bodies)
-    assert found["seconds"] > 0 and found["project_linkify_seconds"] > 0
+    assert found["seconds"] > 0 and found["shortcuts_seconds"] > 0
 
 
 def test_the_real_report_gives_each_pair_against_both_floors() -> None:
@@ -186,8 +186,8 @@ def test_the_real_report_gives_each_pair_against_both_floors() -> None:
     block = harness.Block("2 cold, no search / markdown-it floor", 0.1)
     for ours, floor, project in ((12.0, 10.0, 8.0), (13.0, 10.0, 10.0), (11.0, 10.0, 11.0)):
         block.ours.append(run(ours))
-        block.theirs.append(dataclasses.replace(run(floor), output=json.dumps({"project_linkify_seconds": project})))
+        block.theirs.append(dataclasses.replace(run(floor), output=json.dumps({"shortcuts_seconds": project})))
         block.pairs.append(Pair(ours, floor, True))
     text = real.report({"cold_no_search": block}, real.Real(Path("."), None))
     assert "build / floor per pair 1.200 (range 1.100-1.300)  (target 1.2 x: PASS)" in text
-    assert "with Broadsheet's linkify-it: build / floor per pair 1.300 (range 1.000-1.500)" in text
+    assert "with Broadsheet's shortcuts: build / floor per pair 1.300 (range 1.000-1.500)" in text

@@ -382,3 +382,36 @@ def test_linkify_links_what_linkify_it_as_released_links() -> None:
             assert fast == configured.render(document), (seed, document)
     finally:
         configured.linkify = ours
+
+
+def test_plain_addresses_are_normalised_as_markdown_it_normalises_them() -> None:
+    """The shortcut for plain http(s) addresses (`_PLAIN_ADDRESS`) gives what markdown-it's own
+    normalizeLink gives, on random addresses in and around its pattern: long labels and hosts, ports,
+    upper case, non-ASCII, escapes and characters percent-encoding changes."""
+    import os
+    import random
+
+    from markdown_it.common.normalize_url import normalizeLink
+
+    import broadsheet.markdown as md
+
+    seed = int(os.environ.get("BROADSHEET_SEED") or random.randrange(2**32))
+    print(f"addresses from seed {seed} (BROADSHEET_SEED={seed} repeats them)")
+    rng = random.Random(seed)
+    shortcut = md._normalized(normalizeLink)
+    schemes = ["http://", "https://", "https://", "HTTP://", "Https://", "ftp://", "//", "mailto:", "", "http:/"]
+    # Half the addresses from the pattern's own characters, half with odd ones among them.
+    label_chars = ["abcxyz0189-", "abcxyz0189-" * 4 + "A_é.%@:"]
+    path_chars = ["abz09._~/?#=&+,;:!$'()*-", "abz09._~/?#=&+,;:!$'()*-" * 3 + "%2Fz@[]\\ é\"<>`|^{}\t"]
+    plain = 0
+    for _ in range(20000):
+        odd = rng.random() < 0.5
+        labels = [("".join(rng.choice(label_chars[odd]) for _ in range(rng.choice([0, 1, 3, 8, 62, 63, 64, 70]))))
+                  for _ in range(rng.choice([1, 2, 2, 3, 4, 5, 40]))]
+        port = rng.choice(["", "", ":80", ":8080", ":", ":99999", ":x1"])
+        path = rng.choice(["", "/", "?", "#"]) + "".join(rng.choice(path_chars[odd]) for _ in range(rng.randint(0, 30)))
+        url = rng.choice(schemes[:3] if rng.random() < 0.5 else schemes) + ".".join(labels) + port + path
+        plain += md._PLAIN_ADDRESS.fullmatch(url) is not None
+        assert shortcut(url) == normalizeLink(url), (seed, url)
+    assert plain > 500  # the pattern's own addresses, not only the ones it leaves to markdown-it
+    assert md._PLAIN_ADDRESS.fullmatch("https://papers.example.edu/protocol/36520?q=1#top")
