@@ -61,18 +61,19 @@ def corpus(n: int, harness: Harness) -> Path:
 # --- the floor: markdown-it alone, over two processes ---------------------------------------------
 
 _BODIES: list[str] = []  # set before the pool forks, so the workers inherit the bodies instead of receiving them
-# linkify-it and normalizeLink as released (True) or the project's shortcuts (False); set before the fork
-_VARIANTS: dict[bool, tuple[object, object]] = {}
+# Variant name -> (linkify-it, normalizeLink) to render with; set before the fork.
+_VARIANTS: dict[str, tuple[object, object]] = {}
+RELEASED, SHORTCUTS = "released", "shortcuts"  # markdown-it's and linkify-it's own code; the project's
 
 
-def _render(task: tuple[int, bool]) -> int:
+def _render(task: tuple[int, str]) -> int:
     from broadsheet import markdown
 
-    index, released = task
+    index, variant = task
     # The configured instance itself (made once, before the fork), so the floor follows whatever
     # broadsheet.markdown sets up: presets, options, plugins; only linkify-it and normalizeLink are swapped.
     md = markdown._md()
-    md.linkify, md.normalizeLink = _VARIANTS[released]
+    md.linkify, md.normalizeLink = _VARIANTS[variant]
     return len(md.render(_BODIES[index]))
 
 
@@ -95,19 +96,19 @@ def floor(content: Path, workers: int = WORKERS) -> dict[str, float | int]:
     released = LinkifyIt()
     released.set(markdown.LINKIFY_OPTIONS)
     project = markdown._md()
-    _VARIANTS.update({True: (released, normalizeLink), False: (project.linkify, project.normalizeLink)})
-    seconds: dict[bool, float] = {}
+    _VARIANTS.update({RELEASED: (released, normalizeLink), SHORTCUTS: (project.linkify, project.normalizeLink)})
+    seconds: dict[str, float] = {}
     html = 0
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        pool.map(_render, [(i, True) for i in range(min(workers, len(_BODIES)))], chunksize=1)  # the workers are up
-        for kind in (True, False):
+        pool.map(_render, [(i, RELEASED) for i in range(min(workers, len(_BODIES)))], chunksize=1)  # workers up
+        for variant in (RELEASED, SHORTCUTS):
             started = time.perf_counter()
-            html = sum(pool.map(_render, [(i, kind) for i in range(len(_BODIES))], chunksize=8))
-            seconds[kind] = time.perf_counter() - started
+            html = sum(pool.map(_render, [(i, variant) for i in range(len(_BODIES))], chunksize=8))
+            seconds[variant] = time.perf_counter() - started
     markdown_bytes = sum(len(b.encode()) for b in _BODIES)
-    return {"seconds": seconds[True], "shortcuts_seconds": seconds[False], "bodies": len(_BODIES),
+    return {"seconds": seconds[RELEASED], "shortcuts_seconds": seconds[SHORTCUTS], "bodies": len(_BODIES),
             "markdown_bytes": markdown_bytes, "html_chars": html,
-            "mb_per_second_per_core": markdown_bytes / 1e6 / seconds[True] / workers}
+            "mb_per_second_per_core": markdown_bytes / 1e6 / seconds[RELEASED] / workers}
 
 
 # --- the benchmark --------------------------------------------------------------------------------

@@ -97,8 +97,8 @@ _ASCII_SPACES = tuple(c for c in map(chr, range(128)) if c.isspace() and c != " 
 @functools.lru_cache(maxsize=4)
 def _squeezed(text: str) -> str:
     """squeeze(text), for a whole body: each passage of an entry is looked for in the same body. Most
-    bodies are ASCII with single spaces already, which a few substring tests tell in a quarter of
-    the time splitting and joining thousands of words takes."""
+    bodies are ASCII with single spaces already, which a few substring tests tell without splitting
+    and joining thousands of words."""
     if text.isascii() and "  " not in text and not any(space in text for space in _ASCII_SPACES):
         return text.strip(" ")
     return squeeze(text)

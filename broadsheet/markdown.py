@@ -62,9 +62,8 @@ def _linkifier() -> LinkifyIt:
 
     markdown-it asks it about every paragraph, list item and table cell, then about each piece of
     text in those it may link: its patterns cover every script's punctuation and every top-level
-    domain, and took about a seventh of the time of a build of archive-shaped bodies, whose link
-    lists make most of them ask. A substring test answers most of them: the links are the same (a
-    test compares the two on random text)."""
+    domain, and the link lists of archive-shaped bodies make most of them ask. A substring test
+    answers most of them: the links are the same (a test compares the two on random text)."""
     from linkify_it import LinkifyIt
 
     class Linkifier(LinkifyIt):  # type: ignore[misc]  # linkify-it-py has no type hints
@@ -94,8 +93,8 @@ def _normalized(normalize: Callable[[str], str]) -> Callable[[str], str]:
     """markdown-it's normalizeLink, answering at once for plain http(s) addresses (_PLAIN_ADDRESS).
 
     It parses every link's address, re-encodes its host and percent-encodes the rest; the links of
-    archive-shaped bodies are nearly all plain addresses, which come back unchanged, and parsing them
-    took about a tenth of a build of such bodies. A test compares the two on random addresses."""
+    archive-shaped bodies are nearly all plain addresses, which come back unchanged. A test compares
+    the two on random addresses."""
     def normalize_link(url: str) -> str:
         return url if _PLAIN_ADDRESS.fullmatch(url) else normalize(url)
     return normalize_link
