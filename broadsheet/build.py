@@ -261,14 +261,22 @@ PageResult = tuple[str, str, bytes | None]  # path, sha256, and the bytes unless
 def render_pages(writer: PageWriter, todo: list[PageSpec], parts: Sequence[search.Part],
                  indexing: pagefind.Indexing | None, meanwhile: Callable[[], object] | None = None,
                  ) -> list[PageResult]:
-    """Render `todo`, entry pages first and an index part at a time: with `indexing`, once the workers
-    have written every page of one of `parts`, it goes there, and Pagefind indexes it while they go on.
-    `meanwhile` runs in this process while the workers render (pbatches')."""
+    """Render `todo`, entry pages first, and with `indexing` hand each of `parts` to Pagefind once the
+    workers have written all its pages, to be indexed while they go on. `meanwhile` runs in this
+    process while the workers render (pbatches').
+
+    When all the parts are indexed at once (Indexing.expect), they are handed over together, after
+    every entry page: their runs then end together. Handed over one by one, the first would end first,
+    and the last would go on writing its index on one core while the other has nothing left to do.
+    Else a part goes as soon as its own pages are written, one after the other."""
     parts = parts if indexing is not None else ()
-    if indexing is not None:
-        indexing.expect(len(parts))
+    together = indexing is not None and indexing.expect(len(parts))
     left = {spec.path: spec for spec in todo if spec.indexed}
-    batches = [[left.pop(page) for page in shard.pages if page in left] for shard in parts]
+    own = [[left.pop(page) for page in part.pages if page in left] for part in parts]  # what each renders
+    waves = [range(n, n + 1) for n in range(len(parts))]  # the parts handed over after each batch
+    if together and parts:
+        waves = [range(len(parts))]
+    batches = [[spec for n in wave for spec in own[n]] for wave in waves]
     listing = [spec for spec in todo if not spec.indexed]
     # With no part to hand on early, the pages go in one batch, the costliest (lists) first: the
     # workers then end together, where a batch of entries and then one of lists would each end with
@@ -278,10 +286,15 @@ def render_pages(writer: PageWriter, todo: list[PageSpec], parts: Sequence[searc
     ends = list(itertools.accumulate(len(batch) for batch in batches))
     pages: list[PageResult] = []
     specs = [spec for batch in batches for spec in batch]
-    for n, done in enumerate(pbatches(writer, specs, ends, least, meanwhile)):
+    for w, done in enumerate(pbatches(writer, specs, ends, least, meanwhile)):
         pages += done
-        if n < len(parts) and indexing is not None and _wrote_all(done, parts[n]):
-            indexing.add(parts[n])
+        if indexing is None or w >= len(waves):
+            continue
+        at = 0
+        for n in waves[w]:
+            if _wrote_all(done[at: at + len(own[n])], parts[n]):
+                indexing.add(parts[n])
+            at += len(own[n])
     if indexing is not None:
         indexing.widen()  # the workers are done
     return pages

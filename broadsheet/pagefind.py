@@ -113,12 +113,13 @@ class Indexing:
         self.added.add(shard.folder)
         self._queue.put(shard)
 
-    def expect(self, parts: int) -> None:
+    def expect(self, parts: int) -> bool:
         """The build is about to render pages and add `parts` parts as they are written. If they can
-        all be indexed at once, they are; else one at a time until `widen`, as the workers that
-        render hold more memory the larger the digest."""
+        all be indexed at once, they are, and this says so; else one at a time until `widen`, as the
+        workers that render hold more memory the larger the digest."""
         if parts <= RUNS:
             self.widen()
+        return parts <= RUNS
 
     def widen(self) -> None:
         """Let RUNS runs go at once from now on: nothing else runs beside them any more."""

@@ -143,8 +143,8 @@ def test_fewer_entries_leave_no_stale_index_behind(tmp_path: Path) -> None:
     assert 'data-merge="part-1/"' in (out / "search/index.html").read_text(encoding="utf-8")
 
 
-@pytest.mark.usefixtures("two_per_index")
-def test_each_part_is_indexed_as_soon_as_its_pages_are_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def build_logged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """Build five entries, logging each page as it is rendered and each part as it goes to Pagefind."""
     events: list[tuple[str, str]] = []
     render, add = PageWriter.__call__, pagefind.Indexing.add
 
@@ -158,11 +158,16 @@ def test_each_part_is_indexed_as_soon_as_its_pages_are_written(tmp_path: Path, m
 
     monkeypatch.setattr(PageWriter, "__call__", rendering)
     monkeypatch.setattr(pagefind.Indexing, "add", adding)
-    out = tmp_path / "site"
+    build(Options(content=five_entries(tmp_path), out=tmp_path / "site"))
+    return events
 
-    build(Options(content=five_entries(tmp_path), out=out))
+
+@pytest.mark.usefixtures("two_per_index")
+def test_each_part_is_indexed_as_soon_as_its_pages_are_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    events = build_logged(tmp_path, monkeypatch)
 
     parts = {part.folder: part.pages for part in search.parts([f"entries/{s}/index.html" for s in SLUGS])}
+    assert len(parts) > pagefind.RUNS  # so they are indexed one after the other
     assert [name for kind, name in events if kind == "index"] == list(parts)  # all three parts, in turn
     order = list(parts)
     for at, (kind, name) in enumerate(events):
@@ -171,6 +176,22 @@ def test_each_part_is_indexed_as_soon_as_its_pages_are_written(tmp_path: Path, m
             assert rendered == {page for folder in order[: order.index(name) + 1] for page in parts[folder]}
     first_list_page = next(at for at, (kind, name) in enumerate(events) if kind == "page" and "entries/" not in name)
     assert events[first_list_page - 1] == ("index", "pagefind/part-2")
+
+
+def test_parts_indexed_at_once_go_together_once_every_entry_page_is_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two runs started together end together; a part handed over first would end first, and leave a
+    core idle while the other finished."""
+    monkeypatch.setenv("BROADSHEET_SEARCH_SHARD", "3")
+    events = build_logged(tmp_path, monkeypatch)
+
+    parts = search.parts([f"entries/{s}/index.html" for s in SLUGS])
+    assert len(parts) == pagefind.RUNS
+    handed = [at for at, (kind, _) in enumerate(events) if kind == "index"]
+    assert [events[at][1] for at in handed] == [part.folder for part in parts]
+    assert handed == [handed[0] + k for k in range(len(parts))]  # one after the other, no page between
+    rendered = [page for kind, page in events[: handed[0]] if kind == "page"]
+    assert sorted(rendered) == sorted(page for part in parts for page in part.pages)  # every entry, no list
 
 
 def test_a_build_that_fails_while_pagefind_runs_stops_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
