@@ -131,12 +131,18 @@ class Real:
 
     def floor(self, label: str) -> Run:
         run = self.harness.timed(label, [[python(), Path(__file__), "--floor-worker", self.content]])
-        found = json.loads(run.output.splitlines()[-1])
+        found = floor_found(run)
         self.floors.append(found)
         progress(f"{label}: markdown-it rendered {found['markdown_bytes'] / 1e6:.1f} MB in {found['seconds']:.3f} s "
                  f"on {WORKERS} processes ({found['mb_per_second_per_core']:.2f} MB/s per core)")
         # The pair compares the build with the rendering alone, not with the floor process's start-up.
         return dataclasses.replace(run, seconds=float(found["seconds"]))
+
+
+def floor_found(run: Run) -> dict[str, float | int]:
+    """What a floor run printed (floor's answer, as JSON on its last line)."""
+    found: dict[str, float | int] = json.loads(run.output.splitlines()[-1])
+    return found
 
 
 def report(blocks: dict[str, Block], real: Real) -> str:
@@ -152,7 +158,7 @@ def report(blocks: dict[str, Block], real: Real) -> str:
                      f"(medians); build / floor per pair {summary.ratio_median:.3f} "
                      f"(range {summary.ratio_min:.3f}-{summary.ratio_max:.3f}){verdict}")
         # The same pairs against markdown-it with the project's shortcuts, timed in the same floor runs.
-        ratios = sorted(ours.seconds / float(json.loads(floor.output.splitlines()[-1])["shortcuts_seconds"])
+        ratios = sorted(ours.seconds / float(floor_found(floor)["shortcuts_seconds"])
                         for ours, floor in zip(block.ours, block.theirs, strict=True))
         lines.append(f"  against markdown-it with Broadsheet's shortcuts: build / floor per pair "
                      f"{statistics.median(ratios):.3f} (range {ratios[0]:.3f}-{ratios[-1]:.3f})")

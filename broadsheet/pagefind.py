@@ -117,9 +117,10 @@ class Indexing:
         """The build is about to render pages and add `parts` parts as they are written. If they can
         all be indexed at once, they are, and this says so; else one at a time until `widen`, as the
         workers that render hold more memory the larger the digest."""
-        if parts <= RUNS:
+        together = parts <= RUNS
+        if together:
             self.widen()
-        return parts <= RUNS
+        return together
 
     def widen(self) -> None:
         """Let RUNS runs go at once from now on: nothing else runs beside them any more."""
