@@ -188,6 +188,10 @@ def render_site(options: Options, previous: Cache, env: jinja2.Environment | Non
     content = read_content(options.content, options.drafts, mapper=functools.partial(pmap, meanwhile=ahead),
                            known=previous.entries, seen=previous.stamps, known_editions=previous.editions,
                            base_url=options.base_url)
+    entries = {e.digest: e for e in content.entries}
+    if isinstance(mode, Staged) and mode.saving is not None and not previous.outputs:
+        # A first build: the cache's entries are written beside collecting and planning, which use one core.
+        _quietly(mode.saving.begin_aside, entries)
     digest = collect(content, previous.related)
     shared = shared_values(digest)
     renderer = Renderer(options.templates, shared, env)
@@ -202,11 +206,7 @@ def render_site(options: Options, previous: Cache, env: jinja2.Environment | Non
     parts = search.parts([spec.path for spec in specs if spec.indexed]) if options.search else ()
     staged = mode.folder if isinstance(mode, Staged) else None
     indexing = mode.indexing if isinstance(mode, Staged) else None
-    entries = {e.digest: e for e in content.entries}
-    # A first build renders every page, on every core: meanwhile, this process writes the cache's entries.
-    saving = mode.saving if isinstance(mode, Staged) and not previous.outputs else None
-    early = functools.partial(_quietly, saving.begin, entries) if saving is not None else None
-    pages = render_pages(PageWriter(renderer, previous.outputs, staged), todo, parts, indexing, early)
+    pages = render_pages(PageWriter(renderer, previous.outputs, staged), todo, parts, indexing)
     hashes = {path: sha for path, sha, _ in pages} | {path: _sha(data) for path, data in assets.items()}
     outputs = {path: previous.outputs[path] for path in fingerprints if path not in hashes}
     outputs.update({path: (fingerprints.get(path, "asset"), sha) for path, sha in hashes.items()})
@@ -259,11 +259,9 @@ PageResult = tuple[str, str, bytes | None]  # path, sha256, and the bytes unless
 
 
 def render_pages(writer: PageWriter, todo: list[PageSpec], parts: Sequence[search.Part],
-                 indexing: pagefind.Indexing | None, meanwhile: Callable[[], object] | None = None,
-                 ) -> list[PageResult]:
+                 indexing: pagefind.Indexing | None) -> list[PageResult]:
     """Render `todo`, entry pages first, and with `indexing` hand each of `parts` to Pagefind once the
-    workers have written all its pages, to be indexed while they go on. `meanwhile` runs in this
-    process while the workers render (pbatches').
+    workers have written all its pages, to be indexed while they go on.
 
     When all the parts are indexed at once (Indexing.expect), they are handed over together, after
     every entry page: their runs then end together. Handed over one by one, the first would end first,
@@ -286,7 +284,7 @@ def render_pages(writer: PageWriter, todo: list[PageSpec], parts: Sequence[searc
     ends = list(itertools.accumulate(len(batch) for batch in batches))
     pages: list[PageResult] = []
     specs = [spec for batch in batches for spec in batch]
-    for w, done in enumerate(pbatches(writer, specs, ends, least, meanwhile)):
+    for w, done in enumerate(pbatches(writer, specs, ends, least)):
         pages += done
         if indexing is None or w >= len(waves):
             continue

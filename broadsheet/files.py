@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .charset import looks_like
 from .errors import ContentError
-from .fields import CONTROL, SLUG, Fields, describe
+from .fields import SLUG, Fields, describe, find_control
 from .markdown import Body
 from .sanitise import MAX_HTML_DEPTH
 from .slugs import slug_problem
@@ -208,7 +208,7 @@ def body_problems(path: str, source: str, body: Body, body_line: int) -> list[Co
             path, body_line + body.html_too_deep, "body",
             f"raw HTML here keeps more than {MAX_HTML_DEPTH:,} elements open at once",
             "close the tags you open, or remove the markup"))
-    bad = CONTROL.search(source)
+    bad = find_control(source)
     if bad:
         problems.append(ContentError(
             path, body_line + source.count("\n", 0, bad.start()), "body",

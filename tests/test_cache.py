@@ -4,14 +4,19 @@ test_build)."""
 
 from __future__ import annotations
 
+import os
 import pickle
 import shutil
+import time
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
+from broadsheet import build as build_module
 from broadsheet import cache
 from broadsheet.build import Options, build
+from broadsheet.model import Entry
 
 from .conftest import TOPICS, make_site
 
@@ -128,3 +133,45 @@ def test_a_build_killed_before_saving_its_cache_leaves_none(tmp_path: Path, monk
     build(Options(content=content, out=tmp_path / "site", search=False))
     build(Options(content=content, out=tmp_path / "clean", search=False, use_cache=False))
     assert tree(tmp_path / "site") == tree(tmp_path / "clean")
+
+
+@pytest.mark.parametrize("child_writes", [True, False])
+def test_a_first_build_saves_its_entries_from_a_child_or_else_itself(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, child_writes: bool) -> None:
+    """A first build's child writes the cache's entries while the build collects and plans; if the
+    child fails, the build writes them itself. Either way the next build reuses every entry."""
+    content = make_site(tmp_path)
+    if child_writes:
+        def not_here(saving: cache.Saving, entries: dict[str, object]) -> None:
+            raise AssertionError("the entries were written by the build, not by its child")
+        monkeypatch.setattr(cache.Saving, "begin", not_here)
+    else:
+        monkeypatch.setattr(cache, "_write_and_exit", lambda temp, entries: os._exit(1))
+    first = build(Options(content=content, out=tmp_path / "site", search=False))
+    monkeypatch.undo()
+    saved = cache.load(tmp_path / "site")
+    assert len(saved.entries) == first.entries > 0
+    assert build(Options(content=content, out=tmp_path / "site", search=False)).rendered == 0
+
+
+def test_a_first_build_that_fails_stops_the_child_writing_its_entries(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The child is stopped before the half-saved cache is deleted: it could not write one afterwards,
+    beside the cache of another site kept in the same folder."""
+    content = make_site(tmp_path)
+    build(Options(content=content, out=tmp_path / "other", search=False))
+    slow = cache._write_and_exit
+
+    def slow_child(temp: Path, entries: dict[str, Entry]) -> NoReturn:
+        time.sleep(1)
+        slow(temp, entries)
+
+    def failed(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cache, "_write_and_exit", slow_child)
+    monkeypatch.setattr(build_module, "collect", failed)
+    with pytest.raises(KeyboardInterrupt):
+        build(Options(content=content, out=tmp_path / "site", search=False))
+    time.sleep(1.5)
+    assert list(cache.cache_path(tmp_path / "site").parent.iterdir()) == [cache.cache_path(tmp_path / "other")]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 
 from broadsheet.entries import count_words
+from broadsheet.fields import CONTROL, find_control
 from broadsheet.quotes import COPY_RUN, WORD, copied_run, normalise_quote, words_of
 
 _PIECES = ["word", "Word", "it's", "don't", "x_y", "42", " ", "  ", "\n", "\t", ", ", ". ", "—", "“", "”", "'",
@@ -27,6 +28,24 @@ def test_words_are_the_word_pattern_matches_one_space_apart() -> None:
         assert words_of(text) == " ".join(WORD.findall(text)), text
         if not any("\u4e00" <= ch <= "\u9fff" for ch in text):
             assert count_words(text) == len(WORD.findall(text)), text
+
+
+def test_a_control_character_is_found_where_the_pattern_finds_it() -> None:
+    """find_control answers ASCII text by deleting the other ASCII bytes; any other text by the pattern.
+    Every ASCII character is tried, alone and among words, with and without non-ASCII text around."""
+    seed = random.randrange(2**32)
+    print(f"seed {seed}")
+    rng = random.Random(seed)
+    characters = [chr(c) for c in range(128)] + ["\x85", "\x9f", "\ufffe", "é", "马"]
+    for n in range(5000):
+        text = _text(rng, ascii_only=n % 2 == 0)
+        if n % 3:
+            at = rng.randrange(len(text) + 1)
+            text = text[:at] + rng.choice(characters) + text[at:]
+        found, expected = find_control(text), CONTROL.search(text)
+        assert (found and (found.start(), found.group())) == (expected and (expected.start(), expected.group())), text
+    assert all(bool(find_control(c)) == bool(CONTROL.match(c)) for c in characters)
+    assert find_control("fine\ttext\r\n") is None and find_control("bell\x07") is not None
 
 
 def test_a_summary_copying_twelve_words_is_caught_whatever_the_punctuation_between_them() -> None:
