@@ -49,9 +49,23 @@ def _item(data: bytes, at: int) -> tuple[Value, int]:
         return (raw.decode("utf-8") if major == 3 else raw), at + arg
     if major == 4:
         items: list[Value] = []
+        end = len(data)
         for _ in range(arg):
-            item, at = _item(data, at)
-            items.append(item)
+            # Most items of Pagefind's arrays are page numbers, unsigned integers below 65,536: read
+            # here, not by a call each, as an index part's filters hold tens of thousands of them.
+            head = data[at] if at < end else 0xFF
+            if head < 24:
+                items.append(head)
+                at += 1
+            elif head == 24 and at + 2 <= end:
+                items.append(data[at + 1])
+                at += 2
+            elif head == 25 and at + 3 <= end:
+                items.append(data[at + 1] << 8 | data[at + 2])
+                at += 3
+            else:
+                item, at = _item(data, at)
+                items.append(item)
         return items, at
     if major == 5:
         mapping: dict[Value, Value] = {}
@@ -88,7 +102,15 @@ def _write(value: Value, out: bytearray) -> None:
     elif isinstance(value, list):
         _head(4, len(value), out)
         for item in value:
-            _write(item, out)
+            if type(item) is int and 0 <= item < 1 << 16:  # page numbers, written here as _item reads them
+                if item < 24:
+                    out.append(item)
+                elif item < 1 << 8:
+                    out += bytes((24, item))
+                else:
+                    out += bytes((25, item >> 8, item & 0xFF))
+            else:
+                _write(item, out)
     else:
         _head(5, len(value), out)
         for key, item in value.items():
