@@ -271,9 +271,8 @@ def render_pages(writer: PageWriter, todo: list[PageSpec], parts: Sequence[searc
     together = indexing is not None and indexing.expect(len(parts))
     left = {spec.path: spec for spec in todo if spec.indexed}
     own = [[left.pop(page) for page in part.pages if page in left] for part in parts]  # what each renders
-    waves = [range(n, n + 1) for n in range(len(parts))]  # the parts handed over after each batch
-    if together and parts:
-        waves = [range(len(parts))]
+    # The parts handed over after each batch: all of them after the first, or one after each.
+    waves = [range(len(parts))] if together and parts else [range(n, n + 1) for n in range(len(parts))]
     batches = [[spec for n in wave for spec in own[n]] for wave in waves]
     listing = [spec for spec in todo if not spec.indexed]
     # With no part to hand on early, the pages go in one batch, the costliest (lists) first: the

@@ -144,8 +144,7 @@ class Saving:
     def begin(self, entries: dict[str, Entry]) -> None:
         self._join()
         self.temp.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.temp, "wb") as handle:
-            pickle.dump(entries, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        _write_entries(self.temp, entries)
         self.entries, self.written = entries, False
 
     def begin_aside(self, entries: dict[str, Entry]) -> None:
@@ -219,8 +218,13 @@ def _write_and_exit(temp: Path, entries: dict[str, Entry]) -> NoReturn:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
         # The collector would scan, and so copy page by page, the memory the child shares with the parent.
         gc.disable()
-        with open(temp, "wb") as handle:
-            pickle.dump(entries, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        _write_entries(temp, entries)
         status = 0
     finally:
         os._exit(status)
+
+
+def _write_entries(temp: Path, entries: dict[str, Entry]) -> None:
+    """The cache's first part, which a load reads first (see Saving)."""
+    with open(temp, "wb") as handle:
+        pickle.dump(entries, handle, protocol=pickle.HIGHEST_PROTOCOL)

@@ -102,13 +102,8 @@ def _write(value: Value, out: bytearray) -> None:
     elif isinstance(value, list):
         _head(4, len(value), out)
         for item in value:
-            if type(item) is int and 0 <= item < 1 << 16:  # page numbers, written here as _item reads them
-                if item < 24:
-                    out.append(item)
-                elif item < 1 << 8:
-                    out += bytes((24, item))
-                else:
-                    out += bytes((25, item >> 8, item & 0xFF))
+            if type(item) is int and item >= 0:  # page numbers, the most items: straight to their head
+                _head(0, item, out)
             else:
                 _write(item, out)
     else:

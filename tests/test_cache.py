@@ -160,11 +160,11 @@ def test_a_first_build_that_fails_stops_the_child_writing_its_entries(
     beside the cache of another site kept in the same folder."""
     content = make_site(tmp_path)
     build(Options(content=content, out=tmp_path / "other", search=False))
-    slow = cache._write_and_exit
+    write_and_exit = cache._write_and_exit
 
     def slow_child(temp: Path, entries: dict[str, Entry]) -> NoReturn:
         time.sleep(1)
-        slow(temp, entries)
+        write_and_exit(temp, entries)
 
     def failed(*_: object) -> None:
         raise KeyboardInterrupt
