@@ -7,9 +7,12 @@ Hugo (harness.py): a new output folder each run, `sync` inside the timed span, d
 block's pairs have run and never within a minute of a timed run, the machine's load checked. The
 other version is checked out into a worktree beside the corpus, with its modules compiled to bytecode
 as this one's are, and removed at the end. The ratio is this checkout's time over the other's.
+With --python, the other side runs on that interpreter instead of the project's environment: the same
+commit on two Pythons tells what the interpreter costs.
 
     .venv/bin/python bench/versions.py 8613bf2^1 --entries 4000 --runs 9
     .venv/bin/python bench/versions.py c013680 --real --runs 5
+    .venv/bin/python bench/versions.py HEAD --python /path/to/other/venv/bin/python
 """
 
 from __future__ import annotations
@@ -42,11 +45,12 @@ def checkout(commit: str) -> Path:
     return folder
 
 
-def side(harness: Harness, root: Path, name: str, content: Path, flags: Sequence[str]) -> Side:
+def side(harness: Harness, root: Path, name: str, content: Path, flags: Sequence[str],
+         interpreter: Path | None = None) -> Side:
     def run(label: str) -> Run:
         out = harness.fresh(name)
-        timed = harness.timed(label, [[python(), root / "build.py", "build", "--content", content, "--out", out,
-                                       *flags]])
+        timed = harness.timed(label, [[interpreter or python(), root / "build.py", "build", "--content", content,
+                                       "--out", out, *flags]])
         harness.discard(*with_cache(out))
         return timed
     return run
@@ -61,7 +65,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--search", action="store_true", help="build with search (default: --no-search)")
     ap.add_argument("--force", action="store_true",
                     help="report even when the machine is busy, with the figures marked unreliable")
+    ap.add_argument("--python", type=Path,
+                    help="the other side's interpreter, with Broadsheet's dependencies installed (default: this one)")
     args = ap.parse_args(argv)
+    if args.python is not None and not args.python.is_file():
+        print(f"bench failed: --python {args.python} is not a file", file=sys.stderr)
+        return 1
     flags = () if args.search else ("--no-search",)
     worktree: Path | None = None
     try:
@@ -69,11 +78,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         entries = args.entries or (REAL_ENTRIES if args.real else 4000)
         content = real_corpus(entries, harness) if args.real else corpus(entries, harness)
         worktree = checkout(args.commit)
+        other = args.commit + (f" on {args.python}" if args.python else "")
         title = (f"{entries:,}{' archive-shaped' if args.real else ''} cold{'' if args.search else ', no search'}: "
-                 f"this checkout / {args.commit}")
+                 f"this checkout / {other}")
         try:
             harness.block(title, max(1, args.runs), side(harness, REPO, "this", content, flags),
-                          side(harness, worktree, "other", content, flags), args.commit)
+                          side(harness, worktree, "other", content, flags, args.python), other)
         finally:
             harness.finish()
     except Refused as refused:

@@ -70,6 +70,9 @@ class Loaded:
 
 def load_yaml(text: str, path: str, first_line: int = 1) -> tuple[Loaded | None, list[ContentError]]:
     """Parse `text`, whose first line is line `first_line` of the file at `path`."""
+    quick = _Quick(text, first_line).load()
+    if quick is not None:
+        return quick, []
     builder = _Builder(path, first_line)
     try:
         loader = _LOADER(text)
@@ -228,12 +231,11 @@ class _Builder:
             return value
         self.written[key] = value
         try:
-            made = _construct(tag, value)
+            return _construct(tag, value)
         except (ValueError, OverflowError):
             self.error(line, key, *impossible_date(value) if tag == _TIMESTAMP else
                        (f"`{value}` is not a valid value", "put it in quotes"))
             return None
-        return made.date() if isinstance(made, dt.datetime) else made
 
     def skip(self, event: yaml.Event, events: Iterator[yaml.Event]) -> None:
         """Consume the rest of a node whose start event is `event`."""
@@ -246,6 +248,141 @@ class _Builder:
                 depth -= 1
 
 
+class _Slow(Exception):
+    """The text is not in the shape _Quick reads: the full parser reads it."""
+
+
+# `name: value` or `name:`, with the value after one space or more.
+_ENTRY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +(.*))?\Z")
+# A plain item of a one-line list: words and the marks names and slugs are made of, nothing YAML reads.
+_FLOW_ITEM = re.compile(r"\w[\w.()/+-]*(?: [\w.()/+-]+)*\Z")
+_BLOCK_HEADERS = {">-": (" ", ""), ">": (" ", "\n"), "|-": ("\n", ""), "|": ("\n", "\n")}  # join, ending
+_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")  # a plain scalar cannot start with these
+
+
+class _Quick:
+    """The shape most front matter has, read line by line without libyaml: `name: value` lines,
+    mappings and lists nested by indenting with spaces, plain, quoted and folded text, and one-line
+    lists of names. It gives what _Builder gives for the same text, or None (raising _Slow inside)
+    at the first thing outside that shape (a comment, a blank line, a tab, an escape, a value the
+    checks would report), which the full parser then reads. tests/test_yaml.py holds the two
+    to the same values, types and lines on random documents."""
+
+    def __init__(self, text: str, first_line: int) -> None:
+        self.text = text.rstrip("\n")
+        self.last_break = text != self.text  # whether the last row ends with a line break
+        self.rows = self.text.split("\n")
+        self.first_line = first_line
+        self.indents = [len(row) - len(row.lstrip(" ")) for row in self.rows] + [-1]  # -1: the end
+        self.at = 0  # the row read next
+        self.lines: dict[Key, int] = {}
+        self.written: dict[Key, str] = {}
+
+    def load(self) -> Loaded | None:
+        text = self.text
+        # Blank rows and trailing spaces matter inside folded text; tabs, control and format characters
+        # and YAML's own line breaks (U+0085, U+2028) are not printable. The full parser has the rules.
+        if (not text or "\n\n" in text or " \n" in text or text[-1] == " "
+                or not text.replace("\n", "").isprintable()):
+            return None
+        try:
+            if self.indents[0]:
+                raise _Slow
+            self.lines[()] = self.first_line
+            value = self.mapping(0, (), 1)
+        except _Slow:
+            return None
+        return Loaded(value, self.lines, self.written) if self.at == len(self.rows) else None
+
+    def mapping(self, column: int, key: Key, depth: int) -> dict[str, object]:
+        result: dict[str, object] = {}
+        while (indent := self.indents[self.at]) >= column:
+            entry = _ENTRY.match(self.rows[self.at], column) if indent == column else None
+            if entry is None or entry[1] in result or depth >= MAX_DEPTH - 2:  # deep: the full parser says
+                raise _Slow
+            path = (*key, entry[1])
+            self.lines[path] = self.first_line + self.at
+            self.at += 1
+            result[entry[1]] = self.value(entry[2], column, path, depth)
+        return result
+
+    def sequence(self, column: int, key: Key, depth: int) -> list[object]:
+        items: list[object] = []
+        while (indent := self.indents[self.at]) >= column:
+            row = self.rows[self.at]
+            if (indent > column or not row.startswith("- ", column) or row[column + 2] == " "
+                    or depth >= MAX_DEPTH - 2):
+                raise _Slow
+            path = (*key, len(items))
+            self.lines[path] = self.first_line + self.at
+            content = row[column + 2:]
+            if _ENTRY.match(content):  # `- name: value`: a mapping whose names start two columns in
+                self.rows[self.at] = " " * (column + 2) + content
+                self.indents[self.at] = column + 2
+                items.append(self.mapping(column + 2, path, depth + 1))
+            else:
+                self.at += 1
+                items.append(self.value(content, column, path, depth + 1))
+        return items
+
+    def value(self, written: str | None, column: int, key: Key, depth: int) -> object:
+        """The value written after `name:` (None: nothing on its row) in a mapping or list at `column`."""
+        if written is None:
+            indent = self.indents[self.at]
+            if indent > column and self.rows[self.at].startswith("- ", indent):
+                return self.sequence(indent, key, depth + 1)
+            if indent > column:
+                return self.mapping(indent, key, depth + 1)
+            return self.plain("", key)
+        first = written[0]
+        if first in "\"'":
+            inner = written[1:-1]
+            if len(written) < 2 or written[-1] != first or first in inner or "\\" in inner:
+                raise _Slow  # escapes, doubled quotes, text running on to the next row
+            return inner
+        if first == "[":
+            if written[-1] != "]":
+                raise _Slow
+            inner = written[1:-1].strip(" ")
+            items = [item.strip(" ") for item in inner.split(",")] if inner else []
+            line = self.first_line + self.at - 1
+            for i, item in enumerate(items):
+                if not _FLOW_ITEM.match(item):
+                    raise _Slow
+                self.lines[(*key, i)] = line
+            return [self.plain(item, (*key, i)) for i, item in enumerate(items)]
+        if written in _BLOCK_HEADERS:
+            return self.block(written, column)
+        if first in _INDICATORS or ": " in written or " #" in written or written[-1] == ":":
+            raise _Slow
+        return self.plain(written, key)
+
+    def block(self, header: str, column: int) -> str:
+        """Folded (`>`) or literal (`|`) text in the rows after its header, all indented alike."""
+        indent = self.indents[self.at]
+        if indent <= column:
+            raise _Slow
+        start = self.at
+        while self.indents[self.at] == indent:
+            self.at += 1
+        if self.indents[self.at] > column:
+            raise _Slow  # rows indented more (kept as they are) or less than the first
+        join, ending = _BLOCK_HEADERS[header]
+        if self.at == len(self.rows) and not self.last_break:
+            ending = ""  # `>` and `|` keep the text's last line break, when there is one
+        return join.join(row[indent:] for row in self.rows[start: self.at]) + ending
+
+    def plain(self, value: str, key: Key) -> object:
+        tag = _plain_tag(value)
+        if tag == _STR:
+            return value
+        self.written[key] = value
+        try:
+            return _construct(tag, value)
+        except (ValueError, OverflowError) as exc:
+            raise _Slow from exc  # the full parser says what is wrong with it
+
+
 def _construct(tag: str, value: str) -> object:
     """The value of a plain scalar YAML tags `tag`, as PyYAML's safe constructor makes it; the dates and
     whole numbers front matter holds most are made directly, as it would make them."""
@@ -253,7 +390,8 @@ def _construct(tag: str, value: str) -> object:
         return int(value)
     if tag == _TIMESTAMP and _DATE.match(value):
         return dt.date(int(value[:4]), int(value[5:7]), int(value[8:]))
-    return _CONSTRUCTOR.construct_object(yaml.ScalarNode(tag, value))
+    made = _CONSTRUCTOR.construct_object(yaml.ScalarNode(tag, value))
+    return made.date() if isinstance(made, dt.datetime) else made
 
 
 def _plain_tag(value: str) -> str:

@@ -338,3 +338,138 @@ def test_plain_values_get_the_type_pyyaml_would_give_them() -> None:
     for _ in range(5000):
         value = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 3)))
         assert yamlfile._plain_tag(value) == resolver.resolve(yaml.ScalarNode, value, (True, False)), value
+
+
+# --- the quick reader against the full parser -------------------------------------------------------------
+
+_WORDS = ["Cloud", "cloud shop", "yes", "No", "on", "OFF", "~", "null", "", "012", "0o12", "1.10", "0x1F", "1_000",
+          "12", "0", "-5", "+5", "1e3", ".5", "2015-01-01", "2024-02-29", "2024-02-30", "2015-1-1",
+          "2015-01-01 10:00:00", "a: b", "a:b", "end:", "a #b", "a#b", "C#", "it's", 'say "hi"', "a  b", "café",
+          "中文 标题", "tab\there", "nbsp\u00a0here", "line\u2028sep", "bom\ufeff", "[x]", "{x}", "&x y", "*x",
+          "!x y", "!!str 12", "%x", "@x", "`x", "|", ">", ">-", "- x", "? x", "-", "x,y", "http://example.org/a?b=c#f",
+          "a\\b", "trailing ", "'q'", '"q"', "e-commerce", "Jack Ma", "a.b/c(d)+e"]
+_KEYS = ["title", "date", "see", "text", "by", "a", "b", "x-y", "k_1", "yes", "1a", "-k", "a b", "naïve"]
+
+
+def _scalar(rng: random.Random) -> str:
+    word = rng.choice(_WORDS)
+    style = rng.random()
+    if style < 0.15:
+        return f'"{word}"'
+    if style < 0.25:
+        return f"'{word}'"
+    return word
+
+
+def _flow(rng: random.Random) -> str:
+    items = [rng.choice(_WORDS) for _ in range(rng.randrange(4))]
+    comma = rng.choice([", ", ",", " , "])
+    return rng.choice(["[", "[ "]) + comma.join(items) + rng.choice(["]", " ]", "] # c", "]x"])
+
+
+def _block(rng: random.Random, indent: int) -> list[str]:
+    header = rng.choice([">-", ">-", ">", "|-", "|", ">+", "|2", "> # c"])
+    inner = indent + rng.choice([2, 2, 2, 1, 4])
+    rows = [header]
+    for _ in range(rng.randrange(1, 4)):
+        shift = rng.choice([0, 0, 0, 0, 1, -1])
+        rows.append(" " * max(0, inner + shift) + rng.choice(_WORDS))
+        if rng.random() < 0.05:
+            rows.append("")
+    return rows
+
+
+def _mapping(rng: random.Random, indent: int, depth: int) -> list[str]:
+    rows: list[str] = []
+    for _ in range(rng.randrange(1, 5)):
+        rows += _entry(rng, indent, rng.choice(_KEYS) + rng.choice([":", ":", ":", ":  ", " :"]), depth)
+    return rows
+
+
+def _entry(rng: random.Random, indent: int, key: str, depth: int) -> list[str]:
+    """`key` and a value, its rows indented by `indent` (the first row's indent is the caller's)."""
+    pad = " " * indent
+    kind = rng.random() if depth < 4 else 0.0
+    if kind < 0.45:
+        return [f"{pad}{key} {_scalar(rng)}"]
+    if kind < 0.55:
+        return [f"{pad}{key} {_flow(rng)}"]
+    if kind < 0.65:
+        first, *rest = _block(rng, indent)
+        return [f"{pad}{key} {first}", *rest]
+    inner = indent + rng.choice([2, 2, 2, 0, 3, 4])
+    if kind < 0.8:
+        return [f"{pad}{key}", *_mapping(rng, inner, depth + 1)]
+    rows = [f"{pad}{key}"]
+    for _ in range(rng.randrange(1, 4)):
+        if rng.random() < 0.5:
+            rows.append(" " * inner + "- " + _scalar(rng))
+        else:
+            first, *rest = _mapping(rng, inner + 2, depth + 1)
+            rows += [" " * inner + "- " + first.lstrip(" "), *rest]
+    return rows
+
+
+def _typed(value: object) -> object:
+    """`value` with the type of every part, so that 1 == True or 1 == 1.0 cannot pass for equal."""
+    if isinstance(value, dict):
+        return {key: _typed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_typed(item) for item in value]
+    return type(value).__name__, value
+
+
+def _full(text: str, first_line: int) -> tuple[yamlfile.Loaded, list[str]]:
+    builder = yamlfile._Builder("f.md", first_line)
+    loader = yamlfile._LOADER(text)
+    try:
+        value = builder.stream(iter(loader.get_event, None))
+    finally:
+        loader.dispose()
+    return yamlfile.Loaded(value, builder.lines, builder.written), [e.message for e in builder.errors]
+
+
+def test_the_quick_reader_reads_what_the_full_parser_reads_or_leaves_it_to_it() -> None:
+    """Random documents of the shapes front matter takes, with YAML's traps in the values and slips in
+    the layout: whatever the quick reader reads, it reads to the same values, types, key lines and
+    spellings as the parser it stands in for, and it reads most of the well-formed ones."""
+    seed = random.randrange(2**32)
+    print(f"seed {seed}")
+    rng = random.Random(seed)
+    quick = clean = 0
+    for _ in range(4000):
+        rows = _mapping(rng, 0, 0)
+        if rng.random() < 0.1:  # a slip anywhere: a comment, a blank row, a tab, spaces, a CR
+            at = rng.randrange(len(rows) + 1)
+            rows.insert(at, rng.choice(["# note", "", "  ", "\t", "a: b\r", " x: 1", "- y"]))
+        text = "\n".join(rows) + rng.choice(["\n", "", "\n\n"])
+        first_line = rng.choice([1, 2, 7])
+        try:
+            full, errors = _full(text, first_line)
+        except (yaml.YAMLError, yaml.reader.ReaderError):
+            full, errors = None, ["syntax"]
+        clean += not errors
+        read = yamlfile._Quick(text, first_line).load()
+        if read is None:
+            continue
+        quick += 1
+        assert full is not None and not errors, (seed, text, errors)
+        assert _typed(read.value) == _typed(full.value), (seed, text)
+        assert read.lines == full.lines, (seed, text)
+        assert read.written == full.written, (seed, text)
+    assert quick >= clean // 8, (seed, quick, clean)  # not a reader that gives up on everything
+
+
+def test_the_shipped_entries_are_read_by_the_quick_reader() -> None:
+    """The quick reader is there for front matter as curators write it: the digest's own entries."""
+    from broadsheet.files import decode, split_front_matter
+
+    paths = sorted(Path(__file__).parent.parent.joinpath("content", "entries").glob("*.md"))
+    assert paths
+    for path in paths:
+        text, _ = decode(path.read_bytes(), str(path))
+        front = split_front_matter(text, str(path))[0]
+        read = yamlfile._Quick(front, 2).load()
+        assert read is not None, path
+        full, errors = _full(front, 2)
+        assert not errors and _typed(read.value) == _typed(full.value) and read.lines == full.lines, path
