@@ -175,6 +175,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=RUNS, help="pairs per measurement (default: %(default)s)")
     ap.add_argument("--force", action="store_true",
                     help="report even when the machine is busy, with the figures marked unreliable")
+    ap.add_argument("--no-warm-up", action="store_true",
+                    help="count every run, without first running each side once uncounted (harness.py)")
     ap.add_argument("--timeout", type=float, default=SETTINGS.timeout,
                     help="seconds before a build counts as hung (default: %(default)s)")
     ap.add_argument("--floor-worker", type=Path, metavar="CONTENT", help=argparse.SUPPRESS)
@@ -186,7 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     runs = max(1, args.runs)
     print(f"Broadsheet on archive-shaped Markdown: {args.entries} entries, {runs} pair(s) per block", flush=True)
     try:
-        harness = Harness(SCRATCH, REPO, args.force)
+        harness = Harness(SCRATCH, REPO, args.force, not args.no_warm_up)
         try:
             real = Real(corpus(args.entries, harness), harness)
             blocks = {

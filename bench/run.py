@@ -507,6 +507,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="smoke test: 1,000 entries, one pair")
     ap.add_argument("--force", action="store_true",
                     help="report even when the machine is busy, with the figures marked unreliable")
+    ap.add_argument("--no-warm-up", action="store_true",
+                    help="count every run, without first running each side once uncounted (harness.py)")
     ap.add_argument("--no-hugo", action="store_true", help="Broadsheet only, without the Hugo side")
     ap.add_argument("--hugo-related", action="store_true",
                     help="give Hugo's entry pages related entries too (its related search is slow at scale)")
@@ -534,7 +536,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                    "runs": runs}
         print(f"Broadsheet benchmark: sizes {sizes}, {runs} pair(s) per block; {machine['pagefind']}; "
               f"{machine['hugo'] or 'no Hugo'}", flush=True)
-        harness = Harness(SCRATCH, REPO, args.force)
+        harness = Harness(SCRATCH, REPO, args.force, not args.no_warm_up)
         try:
             for n in sizes:
                 size = Size(n, corpus(n, harness), harness, tools)

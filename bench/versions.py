@@ -65,6 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--search", action="store_true", help="build with search (default: --no-search)")
     ap.add_argument("--force", action="store_true",
                     help="report even when the machine is busy, with the figures marked unreliable")
+    ap.add_argument("--no-warm-up", action="store_true",
+                    help="count every run, without first running each side once uncounted (harness.py)")
     ap.add_argument("--python", type=Path,
                     help="the other side's interpreter, with Broadsheet's dependencies installed (default: this one)")
     args = ap.parse_args(argv)
@@ -74,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     flags = () if args.search else ("--no-search",)
     worktree: Path | None = None
     try:
-        harness = Harness(SCRATCH, REPO, args.force)
+        harness = Harness(SCRATCH, REPO, args.force, not args.no_warm_up)
         entries = args.entries or (REAL_ENTRIES if args.real else 4000)
         content = real_corpus(entries, harness) if args.real else corpus(entries, harness)
         worktree = checkout(args.commit)

@@ -56,19 +56,27 @@ def test_pairs_alternate_which_tool_goes_first(tmp_path: Path, quiet_machine: No
     def side(name: str, seconds: float) -> harness.Side:
         def timed(label: str) -> Run:
             order.append(name)
-            return run(seconds)
+            # The first run of each side is the warm-up: slower, as after a pause, and not counted.
+            return run(seconds * (3 if label.startswith("warm-up") else 1))
         return timed
 
     bench = harness.Harness(tmp_path / "runs", tmp_path, force=False)
     block = bench.block("cold", 4, side("broadsheet", 1.0), side("hugo", 4.0))
-    assert order == ["broadsheet", "hugo", "hugo", "broadsheet", "broadsheet", "hugo", "hugo", "broadsheet"]
+    assert order == ["broadsheet", "hugo",  # the warm-up
+                     "broadsheet", "hugo", "hugo", "broadsheet", "broadsheet", "hugo", "hugo", "broadsheet"]
     assert [k for k in range(4) if ours_first(k)] == [0, 2]
     assert [(p.ours_first, p.ratio) for p in block.pairs] == [(True, 0.25), (False, 0.25)] * 2
+    assert [r.seconds for r in block.ours] == [1.0] * 4 and [r.seconds for r in block.theirs] == [4.0] * 4
     assert bench.fresh("hugo-4000") != bench.fresh("hugo-4000")  # a new output path for every run
 
     order.clear()
     alone = bench.block("warm", 2, side("broadsheet", 1.0), None)
-    assert (order, alone.pairs, alone.summary) == (["broadsheet", "broadsheet"], [], None)
+    assert (order, alone.pairs, alone.summary) == (["broadsheet"] * 3, [], None)
+
+    order.clear()
+    cold = harness.Harness(tmp_path / "runs2", tmp_path, force=False, warm_up=False)
+    assert [r.seconds for r in cold.block("cold", 2, side("broadsheet", 1.0), side("hugo", 4.0)).ours] == [1.0, 1.0]
+    assert order == ["broadsheet", "hugo", "hugo", "broadsheet"]
 
 
 def test_nothing_is_deleted_until_the_benchmark_ends_and_the_next_one_waits_for_the_inodes(
@@ -94,7 +102,7 @@ def test_nothing_is_deleted_until_the_benchmark_ends_and_the_next_one_waits_for_
 
     bench.block("cold", 2, side, side)
     bench.block("warm", 1, side, None)
-    assert waits == [] and len(outputs) == 5 and all(out.is_dir() for out in outputs)
+    assert waits == [] and len(outputs) == 8 and all(out.is_dir() for out in outputs)  # warm-ups included
     assert sorted((tmp_path / "runs").iterdir()) == sorted(outputs)
     aside = [p for p in tmp_path.iterdir() if p.name.startswith("runs.deleted-")]
     assert len(aside) == 1 and (aside[0] / "old-site").is_dir()
