@@ -179,9 +179,9 @@ class Harness:
         With `warm_up`, each side runs once first, not counted (see the module's docstring)."""
         block = Block(title, self.announce(title))
         if self.warm_up:
-            ours("warm-up broadsheet, not counted")
+            ours("warm-up (not counted): broadsheet")
             if theirs is not None:
-                theirs(f"warm-up {name}, not counted")
+                theirs(f"warm-up (not counted): {name}")
         for k in range(runs):
             tag = f"pair {k + 1}/{runs}"
             if theirs is None:
