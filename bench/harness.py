@@ -19,11 +19,10 @@ of two and added the same seconds to both sides.
 
 Before its pairs, a block runs each side once, printed but not counted (`warm_up`), so that no timed
 run is the first after a pause. On this kind of machine (a virtual machine whose idle memory goes back
-to its host) the first build after a few idle minutes is slower though it reads nothing more from disk:
-a 4,000-entry build took 2.81 s after 150 idle seconds and 2.07 to 2.16 s otherwise, with the same
-major page faults (about ten) and minor ones (70,000). The six-minute wait above made every block's
-first run such a run, and Broadsheet goes first in the first pair: without the warm-up, that pair
-read 0.70 to 0.74 where the others read 0.60 to 0.67.
+to its host) the first build after a few idle minutes is slower, though it reads no more from disk.
+The six-minute wait above made every block's first run such a run, and Broadsheet goes first in the
+first pair: without the warm-up, that pair read 0.70 to 0.74 where the others read 0.60 to 0.67
+(bench/README.md has the runs).
 
 The load average is checked before anything starts and printed before every block; every timed run is
 checked for other processes using the CPU (quiet.py). A failed check stops the benchmark with

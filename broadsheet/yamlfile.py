@@ -71,8 +71,11 @@ class Loaded:
 def load_yaml(text: str, path: str, first_line: int = 1) -> tuple[Loaded | None, list[ContentError]]:
     """Parse `text`, whose first line is line `first_line` of the file at `path`."""
     quick = _Quick(text, first_line).load()
-    if quick is not None:
-        return quick, []
+    return (quick, []) if quick is not None else full_parse(text, path, first_line)
+
+
+def full_parse(text: str, path: str, first_line: int = 1) -> tuple[Loaded | None, list[ContentError]]:
+    """load_yaml through libyaml's parser and every check, whatever the shape of `text`."""
     builder = _Builder(path, first_line)
     try:
         loader = _LOADER(text)
@@ -226,14 +229,10 @@ class _Builder:
             return None
         if event.tag is not None or not event.implicit[0]:  # `!!str`, or quoted: text as it stands
             return value
-        tag = _plain_tag(value)
-        if tag == _STR:
-            return value
-        self.written[key] = value
         try:
-            return _construct(tag, value)
+            return _plain(value, key, self.written)
         except (ValueError, OverflowError):
-            self.error(line, key, *impossible_date(value) if tag == _TIMESTAMP else
+            self.error(line, key, *impossible_date(value) if _plain_tag(value) == _TIMESTAMP else
                        (f"`{value}` is not a valid value", "put it in quotes"))
             return None
 
@@ -373,14 +372,20 @@ class _Quick:
         return join.join(row[indent:] for row in self.rows[start: self.at]) + ending
 
     def plain(self, value: str, key: Key) -> object:
-        tag = _plain_tag(value)
-        if tag == _STR:
-            return value
-        self.written[key] = value
         try:
-            return _construct(tag, value)
+            return _plain(value, key, self.written)
         except (ValueError, OverflowError) as exc:
             raise _Slow from exc  # the full parser says what is wrong with it
+
+
+def _plain(value: str, key: Key, written: dict[Key, str]) -> object:
+    """The value of the plain scalar `value` at `key`; one that YAML reads as other than text is noted
+    in `written` as typed. ValueError or OverflowError for one that names nothing (2024-02-30)."""
+    tag = _plain_tag(value)
+    if tag == _STR:
+        return value
+    written[key] = value
+    return _construct(tag, value)
 
 
 def _construct(tag: str, value: str) -> object:
